@@ -1,0 +1,51 @@
+package dev.ares.inference;
+
+import dev.ares.core.compute.Readiness;
+import dev.ares.core.compute.ServingEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+/**
+ * The service's handle on its serving engine and the readiness check that reports it: DOWN with the reason
+ * until an engine bean exists in the build and has loaded a model.
+ */
+@org.eclipse.microprofile.health.Readiness
+@jakarta.enterprise.inject.Default
+@ApplicationScoped
+public class EngineReadiness implements HealthCheck {
+
+    @Inject
+    Instance<ServingEngine> engines;
+
+    /** The engine's readiness, or DOWN when this build has no engine. */
+    Readiness current() {
+        return engines.isResolvable() ? engines.get().readiness()
+                : Readiness.down("no serving engine in this build: the model runtime is not wired yet");
+    }
+
+    /**
+     * The engine, ready to serve.
+     *
+     * @throws IllegalStateException (mapped to 503 with Retry-After) when it is not ready
+     */
+    ServingEngine engine() {
+        Readiness r = current();
+        if (!r.ready()) {
+            throw new IllegalStateException(r.reason());
+        }
+        return engines.get();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        Readiness r = current();
+        var b = HealthCheckResponse.named("serving-engine").status(r.ready()).withData("reason", r.reason());
+        if (r.ready()) {
+            b.withData("policy_version", engines.get().policyVersion());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.ares.inference;
+
+import dev.ares.core.compute.ServingEngine;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * The OpenAI-compatible endpoints (architecture.md §7): {@code GET /v1/models}, {@code POST /v1/completions},
+ * {@code POST /v1/chat/completions}. A request naming another model than the served one gets 404
+ * {@code model_not_found}, as vLLM answers.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Blocking
+public class OpenAiResource {
+
+    @Inject
+    EngineReadiness engines;
+
+    @ConfigProperty(name = "ares.inference.max-tokens", defaultValue = "4096")
+    int maxTokens;
+
+    @ConfigProperty(name = "ares.inference.max-n", defaultValue = "16")
+    int maxN;
+
+    @ConfigProperty(name = "ares.inference.default-max-tokens", defaultValue = "256")
+    int defaultMaxTokens;
+
+    private RequestMapper mapper() {
+        return new RequestMapper(new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens));
+    }
+
+    @GET
+    @Path("/models")
+    public ApiTypes.ModelList models() {
+        ServingEngine engine = engines.engine();
+        return new ApiTypes.ModelList("list", List.of(new ApiTypes.ModelCard(engine.modelId(), "model", 0, "ares")));
+    }
+
+    @POST
+    @Path("/completions")
+    public Response completions(ApiTypes.CompletionRequest body) {
+        ServingEngine engine = engines.engine();
+        Response wrong = checkModel(engine, body == null ? null : body.model());
+        if (wrong != null) {
+            return wrong;
+        }
+        ServingEngine.Completion c = engine.complete(mapper().completion(body));
+        boolean ids = Boolean.TRUE.equals(body.returnTokenIds());
+        List<ApiTypes.CompletionChoice> choices = new ArrayList<>();
+        int out = 0;
+        for (int i = 0; i < c.choices().size(); i++) {
+            ServingEngine.Choice ch = c.choices().get(i);
+            out += ch.tokenIds().length;
+            choices.add(new ApiTypes.CompletionChoice(i, ch.text(), ch.finishReason(), ids ? ch.tokenIds() : null));
+        }
+        return Response.ok(new ApiTypes.CompletionResponse("cmpl-" + UUID.randomUUID(), "text_completion",
+                System.currentTimeMillis() / 1000, engine.modelId(), choices,
+                new ApiTypes.Usage(c.promptIds().length, out, c.promptIds().length + out),
+                ids ? c.promptIds() : null, new ApiTypes.AresInfo(c.policyVersion()))).build();
+    }
+
+    @POST
+    @Path("/chat/completions")
+    public Response chat(ApiTypes.ChatRequest body) {
+        ServingEngine engine = engines.engine();
+        Response wrong = checkModel(engine, body == null ? null : body.model());
+        if (wrong != null) {
+            return wrong;
+        }
+        ServingEngine.Completion c = engine.complete(mapper().chat(body));
+        boolean ids = Boolean.TRUE.equals(body.returnTokenIds());
+        List<ApiTypes.ChatChoice> choices = new ArrayList<>();
+        int out = 0;
+        for (int i = 0; i < c.choices().size(); i++) {
+            ServingEngine.Choice ch = c.choices().get(i);
+            out += ch.tokenIds().length;
+            choices.add(new ApiTypes.ChatChoice(i, new ApiTypes.ChatMessageOut("assistant", ch.text()), ch.finishReason(),
+                    ids ? ch.tokenIds() : null));
+        }
+        return Response.ok(new ApiTypes.ChatResponse("chatcmpl-" + UUID.randomUUID(), "chat.completion",
+                System.currentTimeMillis() / 1000, engine.modelId(), choices,
+                new ApiTypes.Usage(c.promptIds().length, out, c.promptIds().length + out),
+                ids ? c.promptIds() : null, new ApiTypes.AresInfo(c.policyVersion()))).build();
+    }
+
+    private static Response checkModel(ServingEngine engine, String model) {
+        if (model != null && !model.equals(engine.modelId())) {
+            return OpenAiError.modelNotFound(model);
+        }
+        return null;
+    }
+}

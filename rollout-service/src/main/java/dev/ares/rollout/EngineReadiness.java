@@ -1,0 +1,39 @@
+package dev.ares.rollout;
+
+import dev.ares.core.compute.Readiness;
+import dev.ares.core.compute.RolloutEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+/**
+ * The service's handle on its compute step and the readiness check that reports it: DOWN with the reason
+ * until an engine bean exists in the build and holds a policy (the broker check is the Kafka client's own).
+ */
+@org.eclipse.microprofile.health.Readiness
+@jakarta.enterprise.inject.Default
+@ApplicationScoped
+public class EngineReadiness implements HealthCheck {
+
+    @Inject
+    Instance<RolloutEngine> engines;
+
+    /** The engine's readiness, or DOWN when this build has no engine. */
+    Readiness current() {
+        return engines.isResolvable() ? engines.get().readiness()
+                : Readiness.down("no rollout engine in this build: generation is not wired yet");
+    }
+
+    /** The engine; call only once {@link #current()} is ready. */
+    RolloutEngine engine() {
+        return engines.get();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        Readiness r = current();
+        return HealthCheckResponse.named("rollout-engine").status(r.ready()).withData("reason", r.reason()).build();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ares.rollout;
+
+import dev.ares.core.compute.ReadinessWait;
+import dev.ares.core.protocol.Codecs;
+import dev.ares.core.protocol.RolloutGroup;
+import dev.ares.core.protocol.RolloutRequest;
+import io.micrometer.core.annotation.Timed;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * {@code ares.rollout.requests} -> {@code RolloutEngine#generate} -> {@code ares.rollouts} (keyed by step).
+ * A valid request waits until the engine holds a policy. A record that does not decode, or that the
+ * engine rejects, throws; the channel's dead-letter strategy
+ * then sends the original bytes with the error and source topic/partition/offset to
+ * {@code ares.rollout.requests.dlq}, and consumption goes on.
+ */
+@ApplicationScoped
+public class RolloutConsumer {
+
+    @Inject
+    EngineReadiness engine;
+
+    @Inject
+    @Channel("rollouts")
+    MutinyEmitter<Record<String, byte[]>> rollouts;
+
+    @Incoming("requests")
+    @Blocking(ordered = true)
+    @Timed(value = "ares.process", extraTags = {"channel", "requests"}, description = "Time to process one record")
+    public void onRequest(ConsumerRecord<String, byte[]> record) {
+        RolloutRequest request = Codecs.rolloutRequest().decode(record.value());
+        ReadinessWait.until(engine::current, 500);
+        RolloutGroup group = engine.engine().generate(request);
+        rollouts.sendAndAwait(Record.of(Long.toString(group.step()), Codecs.rolloutGroup().encode(group)));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.ares.rollout;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.ares.core.protocol.Codecs;
+import dev.ares.core.protocol.RolloutGroup;
+import dev.ares.core.protocol.RolloutRequest;
+import dev.ares.testkit.LocalKafkaResource;
+import dev.ares.testkit.Records;
+import dev.ares.testkit.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** rollout-service against the real local broker, with a test double for generation. */
+@QuarkusTest
+@WithTestResource(LocalKafkaResource.class)
+class RolloutServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    FakeRolloutEngine engine;
+
+    @Test
+    void requestBecomesGroupKeyedByStep() {
+        String gid = "g-" + UUID.randomUUID();
+        RolloutRequest req = Records.request(gid, 41, 4);
+        try (TopicProbe probe = new TopicProbe(bootstrap)) {
+            probe.send("ares.rollout.requests", gid, Codecs.rolloutRequest().encode(req));
+            ConsumerRecord<String, byte[]> out = probe.await("ares.rollouts",
+                    r -> Codecs.rolloutGroup().decode(r.value()).groupId().equals(gid), WAIT);
+            RolloutGroup group = Codecs.rolloutGroup().decode(out.value());
+            assertEquals("41", out.key());
+            assertEquals(4, group.trajectories().size());
+            assertArrayEquals(Records.group(req, 8, gid.hashCode()).trajectories().get(0).entropies(),
+                    group.trajectories().get(0).entropies());
+        }
+    }
+
+    @Test
+    void malformedAndRejectedRecordsAreDeadLetteredAndConsumptionGoesOn() {
+        String marker = "garbage-" + UUID.randomUUID();
+        byte[] garbage = marker.getBytes(StandardCharsets.UTF_8);
+        String rejectedGid = "rej-" + UUID.randomUUID();
+        RolloutRequest rejected = new RolloutRequest("r-" + rejectedGid, rejectedGid, "run-test", 1, 0,
+                new dev.ares.core.protocol.Prompt(java.util.List.of(new dev.ares.core.protocol.ChatMessage("user", "please reject")),
+                        java.util.List.of(), "1", "t", null), 2, Records.request("x", 1, 2).sampling(),
+                dev.ares.core.protocol.ExplorationMode.IID, 0, 0.0, 0);
+        String okGid = "ok-" + UUID.randomUUID();
+        try (TopicProbe probe = new TopicProbe(bootstrap)) {
+            probe.send("ares.rollout.requests", "bad", garbage);
+            probe.send("ares.rollout.requests", rejectedGid, Codecs.rolloutRequest().encode(rejected));
+            probe.send("ares.rollout.requests", okGid, Codecs.rolloutRequest().encode(Records.request(okGid, 2, 2)));
+
+            ConsumerRecord<String, byte[]> dead = probe.await("ares.rollout.requests.dlq",
+                    r -> new String(r.value(), StandardCharsets.UTF_8).equals(marker), WAIT);
+            assertArrayEquals(garbage, dead.value(), "the DLQ keeps the original bytes");
+            assertEquals("ares.rollout.requests", TopicProbe.header(dead, "dead-letter-topic"));
+            assertNotNull(TopicProbe.header(dead, "dead-letter-offset"));
+            assertNotNull(TopicProbe.header(dead, "dead-letter-partition"));
+            assertNotNull(TopicProbe.header(dead, "dead-letter-reason"));
+
+            ConsumerRecord<String, byte[]> deadRejected = probe.await("ares.rollout.requests.dlq",
+                    r -> rejectedGid.equals(r.key()), WAIT);
+            assertEquals("prompt rejected by the engine", TopicProbe.header(deadRejected, "dead-letter-reason"));
+
+            probe.await("ares.rollouts", r -> Codecs.rolloutGroup().decode(r.value()).groupId().equals(okGid), WAIT);
+        }
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("ares_process_seconds_count{channel=\"requests\""));
+    }
+
+    @Test
+    void checkpointEventsReachTheEngine() {
+        try (TopicProbe probe = new TopicProbe(bootstrap)) {
+            long version = 1000 + (System.nanoTime() & 0xffff);
+            probe.send("ares.checkpoints", "ares-demo", Codecs.checkpointEvent().encode(Records.checkpoint(version)));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (engine.lastCheckpoint.get() < version && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            assertEquals(version, engine.lastCheckpoint.get());
+        }
+    }
+
+    @Test
+    void healthTellsTheTruth() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        engine.ready = false;
+        try {
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body(containsString("no model loaded: test says so"));
+        } finally {
+            engine.ready = true;
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
