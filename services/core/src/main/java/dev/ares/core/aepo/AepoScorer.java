@@ -227,9 +227,11 @@ public final class AepoScorer {
         final double[] prefix;
         final double[] means;
         final double[] values;
+        final double[] work;
         final boolean[] events;
 
         Scratch(int maxLen) {
+            work = new double[maxLen + 1];
             prefix = new double[maxLen + 1];
             means = new double[maxLen + 1];
             values = new double[maxLen + 1];
@@ -266,29 +268,25 @@ public final class AepoScorer {
 
     private static double sequenceQuantile(TrajectoryInput t, int nValid, ThresholdConfig tc, Scratch s) {
         int len = t.length();
-        int count;
-        if (tc.source() == Threshold.Source.TOKEN_ENTROPY) {
+        if (tc.source() == Threshold.Source.TOKEN_ENTROPY || (nValid == 0 && tc.pad() == Quantiles.Pad.RUNNING_MEAN)) {
+            if (len == 0) {
+                return Double.NaN;
+            }
             float[] h = t.entropies();
             for (int p = 0; p < len; p++) {
                 s.values[p] = h[p];
             }
-            count = len;
-        } else {
-            System.arraycopy(s.means, 0, s.values, 0, nValid);
-            count = nValid;
-            if (tc.pad() == Quantiles.Pad.RUNNING_MEAN && len > 0) {
-                if (nValid == 0) {
-                    float[] h = t.entropies();
-                    for (int p = 0; p < len; p++) {
-                        s.values[p] = h[p];
-                    }
-                    count = len;
-                } else {
-                    count = Quantiles.padRunningMean(s.values, nValid, len);
-                }
-            }
+            return Quantiles.quantile(s.values, len, tc.quantile(), s.work);
         }
-        return count == 0 ? Double.NaN : Quantiles.quantileInPlace(s.values, count, tc.quantile());
+        if (nValid == 0) {
+            return Double.NaN;
+        }
+        int count = nValid;
+        if (tc.pad() == Quantiles.Pad.RUNNING_MEAN) {
+            // the means array has room for len entries; padding goes after the complete windows
+            count = Quantiles.padRunningMean(s.means, nValid, len);
+        }
+        return Quantiles.quantile(s.means, count, tc.quantile(), s.work);
     }
 
     private static void events(TrajectoryInput t, int nValid, double tau, AepoConfig cfg, Scratch s,

@@ -174,6 +174,32 @@ class AepoPropertyTest {
 
     @ParameterizedTest
     @MethodSource("seeds")
+    void sampledHighQuantileIsExact(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int n = 512 + rnd.nextInt(6000);
+        double[] v = new double[n];
+        int shape = rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (shape) {
+                case 0 -> rnd.nextDouble();
+                case 1 -> (double) i / n; // sorted: the strided sample sees the exact distribution
+                case 2 -> rnd.nextInt(3); // heavy ties
+                default -> i < n / 2 ? 0.0 : 5.0 + rnd.nextDouble(); // bimodal, upper half at the end
+            };
+        }
+        double q = 0.8 + 0.2 * rnd.nextDouble();
+        double[] copy = v.clone();
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        double pos = q * (n - 1);
+        int lo = (int) Math.floor(pos);
+        double expected = lo + 1 < n ? sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+        assertEquals(expected, Quantiles.quantile(v, n, q, new double[n]), 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(copy, v, "the source must stay unchanged");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
     void batchWindowFormAgreesWithTheSequenceForm(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int b = 1 + rnd.nextInt(5);
