@@ -1,0 +1,37 @@
+package dev.ares.model.qwen;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One pre-norm decoder block of the Qwen family:
+ * {@code x = x + attn(rms(x)); x = x + mlp(rms(x))}.
+ */
+public final class DecoderLayer {
+    final NDArray inputNorm;
+    final GqaAttention attention;
+    final NDArray postAttentionNorm;
+    final SwiGluMlp mlp;
+    private final double eps;
+
+    /**
+     * @param inputNorm         {@code input_layernorm.weight} {@code [hidden]}
+     * @param attention         self-attention block
+     * @param postAttentionNorm {@code post_attention_layernorm.weight} {@code [hidden]}
+     * @param mlp               feed-forward block
+     * @param eps               RMSNorm epsilon
+     */
+    public DecoderLayer(NDArray inputNorm, GqaAttention attention, NDArray postAttentionNorm, SwiGluMlp mlp,
+                        double eps) {
+        this.inputNorm = inputNorm;
+        this.attention = attention;
+        this.postAttentionNorm = postAttentionNorm;
+        this.mlp = mlp;
+        this.eps = eps;
+    }
+
+    /** {@code x [B, T, hidden]} to {@code [B, T, hidden]}. */
+    public NDArray forward(NDArray x, ForwardPass pass, int layer) {
+        NDArray h = x.add(attention.forward(RmsNorm.apply(x, inputNorm, eps), pass, layer));
+        return h.add(mlp.forward(RmsNorm.apply(h, postAttentionNorm, eps)));
+    }
+}

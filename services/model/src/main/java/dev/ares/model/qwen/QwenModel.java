@@ -1,0 +1,196 @@
+package dev.ares.model.qwen;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import dev.ares.model.DeviceSpec;
+import dev.ares.model.ModelFormatException;
+import dev.ares.model.weights.WeightStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A Qwen-family causal language model in DJL NDArray operations: token embedding, a stack of
+ * {@link DecoderLayer}s, a final RMSNorm and the LM head. The architecture files ({@link Qwen2Model},
+ * {@link Qwen3Model}) say how a Hugging Face checkpoint's tensors become these blocks; everything that
+ * runs the blocks is here.
+ *
+ * <p>The same {@link #forward} serves the three uses: a full-sequence pass (no cache; with parameters that
+ * require gradients it records autograd), a batched prefill that fills a {@link KvCache}, and one-token
+ * decode steps that append to it. Logits come back as float32 whatever the compute dtype.
+ *
+ * <p>Not thread-safe: run one forward at a time per model (DJL arrays are not shared across threads here).
+ */
+public abstract class QwenModel implements AutoCloseable {
+    /** Additive bias of a masked attention score (exp of it is 0 in float32; finite so fully-masked rows stay finite). */
+    static final float MASKED = -1e30f;
+
+    protected final QwenConfig config;
+    protected final DeviceSpec device;
+    protected final NDManager manager;
+    protected final NDArray embed;
+    protected final NDArray lmHead;
+    protected final NDArray finalNorm;
+    protected final List<DecoderLayer> layers;
+    protected final RotaryEmbedding rope;
+
+    protected QwenModel(QwenConfig config, DeviceSpec device, NDManager manager, NDArray embed, NDArray lmHead,
+                        NDArray finalNorm, List<DecoderLayer> layers) {
+        this.config = config;
+        this.device = device;
+        this.manager = manager;
+        this.embed = embed;
+        this.lmHead = lmHead;
+        this.finalNorm = finalNorm;
+        this.layers = List.copyOf(layers);
+        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+    }
+
+    /**
+     * Loads a Hugging Face Qwen2 / Qwen2.5 / Qwen3 folder ({@code config.json} in either layout, and
+     * {@code model.safetensors} or sharded weights with {@code model.safetensors.index.json}).
+     *
+     * @throws ModelFormatException naming the file and field or tensor when the folder does not describe
+     *                              a supported model or its weights do not match the configuration
+     */
+    public static QwenModel load(Path dir, DeviceSpec device) {
+        QwenConfig config = QwenConfig.load(dir);
+        return load(dir, config, device);
+    }
+
+    /** As {@link #load(Path, DeviceSpec)} with an already-read configuration. */
+    public static QwenModel load(Path dir, QwenConfig config, DeviceSpec device) {
+        NDManager manager = NDManager.newBaseManager(device.device());
+        try (WeightStore weights = WeightStore.open(dir)) {
+            return switch (config.modelType()) {
+                case "qwen2" -> Qwen2Model.build(config, device, manager, weights);
+                case "qwen3" -> Qwen3Model.build(config, device, manager, weights);
+                default -> throw new ModelFormatException(config.file(), "model_type", "unknown model_type '"
+                        + config.modelType() + "'");
+            };
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The configuration the model was built from. */
+    public QwenConfig config() {
+        return config;
+    }
+
+    /** Device and compute dtype. */
+    public DeviceSpec device() {
+        return device;
+    }
+
+    /** The manager that owns the weights (create inputs under a sub-manager of it). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** A new empty cache for {@code batch} rows of {@code capacity} slots, on the model's device. */
+    public KvCache newCache(int batch, int capacity) {
+        return new KvCache(manager, config.numLayers(), batch, config.numKvHeads(), config.headDim(), capacity,
+                device.dataType());
+    }
+
+    /**
+     * One forward pass.
+     *
+     * @param inputIds  int64 token ids {@code [B, T]}
+     * @param positions int64 RoPE positions {@code [B, T]}
+     * @param mask      boolean or integer {@code [B, T]}: nonzero where the input token is real (0 marks padding)
+     * @param cache     cache to attend over and to append these T slots to, or null to attend within the call only
+     * @param lastOnly  compute logits of the last position only
+     * @return float32 logits {@code [B, T, V]} ({@code [B, 1, V]} when {@code lastOnly}); the caller closes them
+     */
+    public NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache, boolean lastOnly) {
+        long b = inputIds.getShape().get(0);
+        int t = (int) inputIds.getShape().get(1);
+        if (cache != null && cache.batch() != b) {
+            throw new IllegalArgumentException("cache has " + cache.batch() + " rows, input has " + b);
+        }
+        NDArray logits;
+        try (NDScope scope = new NDScope()) {
+            NDArray valid = mask.getDataType() == DataType.BOOLEAN ? mask : mask.neq(0);
+            NDArray keyMask;
+            int offset = 0;
+            if (cache != null) {
+                cache.require(t);
+                offset = cache.length();
+                cache.keyMask().set(new NDIndex(":, {}:{}", offset, offset + t), valid);
+                keyMask = cache.keyMask().get(new NDIndex(":, :{}", offset + t));
+            } else {
+                keyMask = valid;
+            }
+            NDArray bias = attentionBias(keyMask, offset, t);
+            NDList angles = rope.angles(positions, device.dataType());
+            ForwardPass pass = new ForwardPass(rope, angles, bias, cache);
+            NDArray x = embed.getNDArrayInternal().embedding(inputIds, embed, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+            for (int i = 0; i < layers.size(); i++) {
+                x = layers.get(i).forward(x, pass, i);
+            }
+            if (lastOnly && t > 1) {
+                x = x.get(new NDIndex(":, {}:", t - 1));
+            }
+            x = RmsNorm.apply(x, finalNorm, config.rmsNormEps());
+            logits = Linear.linear(x, lmHead).singletonOrThrow();
+            if (logits.getDataType() != DataType.FLOAT32) {
+                logits = logits.toType(DataType.FLOAT32, false);
+            }
+            NDScope.unregister(logits);
+        }
+        if (cache != null) {
+            cache.commit(t, positions);
+        }
+        return logits;
+    }
+
+    /**
+     * {@code [B, 1, 1, T, S]} float32: 0 where query {@code i} (cache slot {@code offset + i}) may see key slot
+     * {@code j} (that is {@code j <= offset + i} and the key is real), {@link #MASKED} elsewhere.
+     */
+    private NDArray attentionBias(NDArray keyMask, int offset, int t) {
+        long b = keyMask.getShape().get(0);
+        long s = keyMask.getShape().get(1);
+        NDArray allowed = keyMask.expandDims(1);                                       // [B, 1, S]
+        if (t > 1 || offset + t != s) {
+            NDManager m = keyMask.getManager();
+            NDArray keyIdx = m.arange(0, (int) s).expandDims(0);                       // [1, S]
+            NDArray qIdx = m.arange(offset, offset + t).expandDims(1);                 // [T, 1]
+            allowed = allowed.logicalAnd(keyIdx.lte(qIdx).expandDims(0));             // [B, T, S]
+        }
+        NDArray bias = allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED);
+        return bias.reshape(new Shape(b, 1, 1, bias.getShape().get(1), s));
+    }
+
+    /** Loads one tensor in the compute dtype with the shape the configuration implies. */
+    protected static NDArray tensor(WeightStore w, NDManager m, DeviceSpec d, String name, long... shape) {
+        return w.load(name, m, d.dataType(), shape);
+    }
+
+    /** Concatenates along axis 0 and closes the parts (fused projections). */
+    protected static NDArray fuse(NDArray... parts) {
+        NDArray out = ai.djl.ndarray.NDArrays.concat(new NDList(parts), 0);
+        for (NDArray p : parts) {
+            p.close();
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ares.model.qwen;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+
+/**
+ * The SwiGLU feed-forward block (Shazeer 2020, "GLU Variants Improve Transformer", eq. 5 with Swish_1 =
+ * SiLU): {@code down(silu(gate(x)) * up(x))}. The gate and up projections are fused into one matrix
+ * {@code [2 * intermediate, hidden]} (gate rows first) so that one matrix product serves both.
+ */
+public final class SwiGluMlp {
+    final NDArray gateUp;
+    final NDArray down;
+    private final int intermediate;
+
+    /**
+     * @param gateUp fused {@code [2 * intermediate, hidden]} weight: rows {@code [0, I)} are {@code gate_proj},
+     *               rows {@code [I, 2I)} are {@code up_proj}
+     * @param down   {@code down_proj} weight {@code [hidden, intermediate]}
+     */
+    public SwiGluMlp(NDArray gateUp, NDArray down) {
+        this.gateUp = gateUp;
+        this.down = down;
+        this.intermediate = Math.toIntExact(down.getShape().get(1));
+    }
+
+    /** {@code x [..., hidden]} to {@code [..., hidden]}. */
+    public NDArray forward(NDArray x) {
+        NDArray gu = Linear.linear(x, gateUp).singletonOrThrow();
+        NDArray gate = gu.get("..., :" + intermediate);
+        NDArray up = gu.get("..., " + intermediate + ":");
+        NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
+        return Linear.linear(act, down).singletonOrThrow();
+    }
+}
