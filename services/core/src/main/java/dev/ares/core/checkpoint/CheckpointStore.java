@@ -344,8 +344,13 @@ public final class CheckpointStore {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
         jvmLock.lock();
         try (FileChannel ch = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
-            return action.get();
+                StandardOpenOption.WRITE)) {
+            FileLock lock = ch.lock();
+            try {
+                return action.get();
+            } finally {
+                lock.release();
+            }
         } catch (IOException e) {
             throw new CheckpointException("cannot lock checkpoint store " + root + ": " + e, e);
         } finally {
