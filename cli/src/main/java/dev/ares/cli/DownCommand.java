@@ -29,7 +29,7 @@ public final class DownCommand implements java.util.concurrent.Callable<Integer>
         }
         var broker = LocalKafka.find(run.kafkaData());
         if (broker.isPresent()) {
-            broker.get().stop();
+            broker.get().stop(Duration.ofSeconds(20));
             System.out.println("kafka              stopped");
         } else {
             System.out.println("kafka              not running");

@@ -47,7 +47,7 @@ public final class UpCommand implements Callable<Integer> {
         List<Runnable> undo = new ArrayList<>();
         try {
             String bootstrap = startBroker(run, undo);
-            TopicAdmin.apply(bootstrap, TopicsFile.locate().topics());
+            TopicAdmin.apply(bootstrap, TopicsFile.loadDefault().topics());
             Map<String, String> props = new LinkedHashMap<>();
             props.put("kafka.bootstrap.servers", bootstrap);
             props.put("ares.checkpoints.root", run.checkpoints().toString());

@@ -26,6 +26,11 @@ public class EngineReadiness implements HealthCheck {
                 : Readiness.down("no serving engine in this build: the model runtime is not wired yet");
     }
 
+    /** The engine, when this build has one. */
+    java.util.Optional<ServingEngine> present() {
+        return engines.isResolvable() ? java.util.Optional.of(engines.get()) : java.util.Optional.empty();
+    }
+
     /**
      * The engine, ready to serve.
      *

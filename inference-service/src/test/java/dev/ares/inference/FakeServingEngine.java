@@ -4,7 +4,7 @@ import dev.ares.core.compute.Readiness;
 import dev.ares.core.compute.ServingEngine;
 import dev.ares.core.protocol.CheckpointEvent;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
 /** Test double of the serving step: echoes the prompt length as tokens; holds the last checkpoint version. */
 @Alternative
 @Priority(1)
-@ApplicationScoped
+@Singleton
 public class FakeServingEngine implements ServingEngine {
     volatile long version = 0;
 

@@ -26,6 +26,11 @@ public class LoopReadiness implements HealthCheck {
                 : Readiness.down("no learner loop in this build: the AEPO training step is not wired yet");
     }
 
+    /** The loop, when this build has one. */
+    java.util.Optional<LearnerLoop> present() {
+        return loops.isResolvable() ? java.util.Optional.of(loops.get()) : java.util.Optional.empty();
+    }
+
     /** The loop; call only once {@link #current()} is ready. */
     LearnerLoop loop() {
         return loops.get();

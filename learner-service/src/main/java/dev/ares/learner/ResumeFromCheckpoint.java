@@ -24,11 +24,11 @@ public class ResumeFromCheckpoint implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        if (!loop.loops.isResolvable()) {
+        if (loop.present().isEmpty()) {
             return;
         }
         for (TopicPartition tp : partitions) {
-            OptionalLong offset = loop.loop().resumeOffset(tp.partition());
+            OptionalLong offset = loop.present().get().resumeOffset(tp.partition());
             if (offset.isPresent()) {
                 LOG.infof("resuming %s at offset %d from the latest checkpoint", tp, offset.getAsLong());
                 consumer.seek(tp, offset.getAsLong());

@@ -7,7 +7,7 @@ import dev.ares.core.protocol.ScoredBatch;
 import dev.ares.core.protocol.TrainEvent;
 import dev.ares.testkit.Records;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 @Alternative
 @Priority(1)
-@ApplicationScoped
+@Singleton
 public class FakeLearnerLoop implements LearnerLoop {
     final ConcurrentLinkedQueue<RolloutRequest> toSchedule = new ConcurrentLinkedQueue<>();
 

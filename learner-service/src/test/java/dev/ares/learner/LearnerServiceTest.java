@@ -40,8 +40,7 @@ class LearnerServiceTest {
     void scoredBatchBecomesTrainEventAndCheckpoint() {
         long step = 2 * (50_000 + (System.nanoTime() & 0xffff));
         String run = "run-" + UUID.randomUUID();
-        ScoredBatch b = Records.batch(step, List.of(Records.group(Records.request("g-" + step, step, 3), 5, 2)));
-        ScoredBatch batch = new ScoredBatch(run, step, b.groups(), b.stats(), false);
+        ScoredBatch batch = Records.batch(step, List.of(Records.group(Records.request(run, "g-" + step, step, 3), 5, 2)));
         try (TopicProbe probe = new TopicProbe(bootstrap)) {
             probe.send("ares.scored", Long.toString(step), Codecs.scoredBatch().encode(batch));
             ConsumerRecord<String, byte[]> ev = probe.await("ares.train.events", r -> run.equals(r.key()), WAIT);
@@ -70,12 +69,13 @@ class LearnerServiceTest {
     void malformedAndRejectedBatchesAreDeadLetteredAndConsumptionGoesOn() {
         String marker = "garbage-" + UUID.randomUUID();
         long step = 2 * (60_000 + (System.nanoTime() & 0xffff)) + 1;
-        ScoredBatch b = Records.batch(step, List.of(Records.group(Records.request("h-" + step, step, 2), 3, 3)));
         String run = "run-" + UUID.randomUUID();
+        ScoredBatch rejected = Records.batch(step, List.of(Records.group(Records.request("reject", "h-" + step, step, 2), 3, 3)));
+        ScoredBatch good = Records.batch(step, List.of(Records.group(Records.request(run, "h-" + step, step, 2), 3, 3)));
         try (TopicProbe probe = new TopicProbe(bootstrap)) {
             probe.send("ares.scored", "x", marker.getBytes(StandardCharsets.UTF_8));
-            probe.send("ares.scored", "rej-" + step, Codecs.scoredBatch().encode(new ScoredBatch("reject", step, b.groups(), b.stats(), false)));
-            probe.send("ares.scored", Long.toString(step), Codecs.scoredBatch().encode(new ScoredBatch(run, step, b.groups(), b.stats(), false)));
+            probe.send("ares.scored", "rej-" + step, Codecs.scoredBatch().encode(rejected));
+            probe.send("ares.scored", Long.toString(step), Codecs.scoredBatch().encode(good));
             ConsumerRecord<String, byte[]> dead = probe.await("ares.scored.dlq",
                     r -> new String(r.value(), StandardCharsets.UTF_8).equals(marker), WAIT);
             assertArrayEquals(marker.getBytes(StandardCharsets.UTF_8), dead.value());

@@ -6,7 +6,7 @@ import dev.ares.core.protocol.RolloutGroup;
 import dev.ares.core.protocol.ScoredBatch;
 import dev.ares.testkit.Records;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /** Test double of the scoring step: a step is complete with two groups; "reject" source groups are refused. */
 @Alternative
 @Priority(1)
-@ApplicationScoped
+@Singleton
 public class FakeStepScorer implements StepScorer {
     private final Map<Long, List<RolloutGroup>> open = new TreeMap<>();
     private final Set<Long> expireNow = new HashSet<>();

@@ -1,6 +1,7 @@
 package dev.ares.rollout;
 
 import dev.ares.core.protocol.Codecs;
+import io.micrometer.core.annotation.Timed;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,10 +20,9 @@ public class CheckpointConsumer {
 
     @Incoming("checkpoints")
     @Blocking(ordered = true)
+    @Timed(value = "ares.process", extraTags = {"channel", "checkpoints"}, description = "Time to process one record")
     public void onCheckpoint(ConsumerRecord<String, byte[]> record) {
         var event = Codecs.checkpointEvent().decode(record.value());
-        if (engine.engines.isResolvable()) {
-            engine.engine().onCheckpoint(event);
-        }
+        engine.present().ifPresent(e -> e.onCheckpoint(event));
     }
 }

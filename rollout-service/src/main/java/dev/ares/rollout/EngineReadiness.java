@@ -26,6 +26,11 @@ public class EngineReadiness implements HealthCheck {
                 : Readiness.down("no rollout engine in this build: generation is not wired yet");
     }
 
+    /** The engine, when this build has one. */
+    java.util.Optional<RolloutEngine> present() {
+        return engines.isResolvable() ? java.util.Optional.of(engines.get()) : java.util.Optional.empty();
+    }
+
     /** The engine; call only once {@link #current()} is ready. */
     RolloutEngine engine() {
         return engines.get();

@@ -7,14 +7,14 @@ import dev.ares.core.protocol.RolloutGroup;
 import dev.ares.core.protocol.RolloutRequest;
 import dev.ares.testkit.Records;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Test double of the generation step: a deterministic group per request; rejects prompts that say "reject". */
 @Alternative
 @Priority(1)
-@ApplicationScoped
+@Singleton
 public class FakeRolloutEngine implements RolloutEngine {
     volatile boolean ready = true;
     final AtomicLong lastCheckpoint = new AtomicLong(-1);

@@ -31,8 +31,13 @@ public final class Records {
 
     /** A request for {@code n} samples of a small arithmetic prompt. */
     public static RolloutRequest request(String groupId, long step, int n) {
+        return request("run-test", groupId, step, n);
+    }
+
+    /** A request of run {@code runId} for {@code n} samples of a small arithmetic prompt. */
+    public static RolloutRequest request(String runId, String groupId, long step, int n) {
         Prompt prompt = new Prompt(List.of(new ChatMessage("user", "What is 3 + 4?")), List.of(), "7", "addition", 0.9);
-        return new RolloutRequest("req-" + groupId, groupId, "run-test", step, 0, prompt, n,
+        return new RolloutRequest("req-" + groupId, groupId, runId, step, 0, prompt, n,
                 new SamplingParams(1.0, 1.0, 0, 16, 7L, List.of()), ExplorationMode.IID, 0, 0.0, 0);
     }
 

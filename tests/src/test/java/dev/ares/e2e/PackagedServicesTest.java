@@ -1,0 +1,181 @@
+package dev.ares.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ares.cli.stack.Ports;
+import dev.ares.cli.stack.RunDir;
+import dev.ares.cli.stack.ServiceLauncher;
+import dev.ares.cli.stack.ServiceSpec;
+import dev.ares.kafkalocal.LocalKafka;
+import dev.ares.kafkalocal.TopicAdmin;
+import dev.ares.kafkalocal.TopicsFile;
+import dev.ares.testkit.TopicProbe;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The broker and the four services as separate processes started from their packaged jars, as
+ * {@code ./ares up} starts them: each is live, reports readiness truthfully (including a broker outage and its
+ * recovery), dead-letters a malformed record on each input topic and keeps running, and stops cleanly
+ * (no process left, ports free).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackagedServicesTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Map<String, String> INPUT_TOPICS = Map.of(
+            "rollout-service", "ares.rollout.requests",
+            "reward-service", "ares.rollouts",
+            "learner-service", "ares.scored",
+            "inference-service", "ares.checkpoints");
+
+    private static Path tmp;
+    private static RunDir run;
+    private static LocalKafka kafka;
+    private static int kafkaPort;
+    private static ServiceLauncher launcher;
+    private static final Map<ServiceSpec, String> URLS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void startAll() throws IOException {
+        Path repo = Path.of(System.getProperty("ares.repo.root", "..")).toAbsolutePath().normalize();
+        tmp = Files.createTempDirectory("ares-e2e");
+        run = new RunDir(repo, tmp.resolve("run")).create();
+        kafkaPort = freePort();
+        kafka = startBroker();
+        TopicAdmin.apply(kafka.bootstrapServers(), TopicsFile.load(repo.resolve(TopicsFile.RELATIVE_PATH)).topics());
+        launcher = new ServiceLauncher(run);
+        Map<String, String> props = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "ares.checkpoints.root", run.checkpoints().toString(), "ares.blobs.root", run.blobs().toString(),
+                "ares.reward.expire-check", "1s");
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            URLS.put(spec, launcher.start(spec, freePort(), props, WAIT));
+        }
+    }
+
+    private static LocalKafka startBroker() {
+        return LocalKafka.start(new LocalKafka.Options(run.kafkaData(), kafkaPort, run.logs().resolve("kafka.log"), WAIT));
+    }
+
+    @AfterAll
+    static void stopAll() {
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            Optional<ProcessHandle> p = launcher == null ? Optional.empty() : launcher.pidFile(spec).process();
+            if (launcher != null) {
+                launcher.pidFile(spec).stop(Duration.ofSeconds(20));
+            }
+            p.ifPresent(h -> assertFalse(h.isAlive(), spec.name() + " still running after stop"));
+            String url = URLS.get(spec);
+            if (url != null) {
+                Ports.requireFree(Integer.parseInt(url.substring(url.lastIndexOf(':') + 1)), spec.name() + " after stop");
+            }
+        }
+        if (kafka != null) {
+            kafka.stop();
+            assertFalse(kafka.isAlive(), "broker still running after stop");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyServiceIsLiveAndReportsReadinessWithReasons() {
+        for (Map.Entry<ServiceSpec, String> e : URLS.entrySet()) {
+            given().baseUri(e.getValue()).get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+            JsonPath ready = JsonPath.from(given().baseUri(e.getValue()).get("/q/health/ready").asString());
+            assertEquals("UP", kafkaCheck(ready), e.getKey().name() + ": the broker is up");
+            List<Map<String, Object>> checks = ready.getList("checks");
+            for (Map<String, Object> check : checks) {
+                if ("DOWN".equals(check.get("status"))) {
+                    assertNotNull(check.get("data"), e.getKey().name() + ": a DOWN check says why: " + check);
+                }
+            }
+            boolean anyDown = checks.stream().anyMatch(c -> "DOWN".equals(c.get("status")));
+            assertEquals(anyDown ? "DOWN" : "UP", ready.getString("status"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void malformedRecordOnEveryInputTopicIsDeadLetteredAndServicesStayLive() {
+        try (TopicProbe probe = new TopicProbe(kafka.bootstrapServers())) {
+            for (Map.Entry<String, String> e : INPUT_TOPICS.entrySet()) {
+                String marker = "e2e-garbage-" + UUID.randomUUID();
+                byte[] bytes = marker.getBytes(StandardCharsets.UTF_8);
+                probe.send(e.getValue(), "bad", bytes);
+                ConsumerRecord<String, byte[]> dead = probe.await(e.getValue() + ".dlq",
+                        r -> new String(r.value(), StandardCharsets.UTF_8).equals(marker), WAIT);
+                assertArrayEquals(bytes, dead.value(), e.getKey() + " keeps the original bytes");
+                assertEquals(e.getValue(), TopicProbe.header(dead, "dead-letter-topic"));
+                assertNotNull(TopicProbe.header(dead, "dead-letter-offset"));
+                assertNotNull(TopicProbe.header(dead, "dead-letter-reason"), e.getKey() + " says why");
+            }
+        }
+        for (String url : URLS.values()) {
+            given().baseUri(url).get("/q/health/live").then().statusCode(200);
+            given().baseUri(url).get("/q/metrics").then().statusCode(200)
+                    .body(containsString("# TYPE")).body(containsString("ares_process_seconds"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void readinessFollowsABrokerOutageAndRecoversByItself() throws InterruptedException {
+        kafka.stop();
+        for (String url : URLS.values()) {
+            awaitKafkaCheck(url, "DOWN");
+            given().baseUri(url).get("/q/health/live").then().statusCode(200);
+        }
+        kafka = startBroker();
+        for (String url : URLS.values()) {
+            awaitKafkaCheck(url, "UP");
+        }
+    }
+
+    private static void awaitKafkaCheck(String url, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = kafkaCheck(JsonPath.from(given().baseUri(url).get("/q/health/ready").asString()));
+            if (expected.equals(last)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(url + ": Kafka readiness check stayed " + last + ", expected " + expected);
+    }
+
+    private static String kafkaCheck(JsonPath ready) {
+        List<Map<String, Object>> checks = ready.getList("checks");
+        return checks.stream().filter(c -> "Kafka connection health check".equals(c.get("name")))
+                .map(c -> (String) c.get("status")).findFirst().orElse("MISSING");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
