@@ -261,6 +261,21 @@ public final class CheckpointStore {
     }
 
     /**
+     * Opens {@code version} for loading an announced checkpoint: deep verification of every file, and the manifest's
+     * SHA-256 must equal the announced one ({@code CheckpointEvent.manifestSha256}, architecture.md §4 step 2).
+     *
+     * @throws CheckpointException when the checkpoint is incomplete, corrupt, or not the announced one
+     */
+    public Checkpoint open(long version, String expectedManifestSha256) {
+        Checkpoint c = open(version, true);
+        if (!c.manifestSha256().equals(expectedManifestSha256)) {
+            throw new CheckpointException("checkpoint v" + version + " at " + c.directory() + " has manifest SHA-256 "
+                    + c.manifestSha256() + ", but " + expectedManifestSha256 + " was announced");
+        }
+        return c;
+    }
+
+    /**
      * Keeps the newest {@code keep} complete versions (and the FULL base versions their LORA adapters need), and
      * deletes every other version directory older than the newest complete one, plus leftover temporary
      * directories. Never deletes the newest complete version. Incomplete directories newer than it are left

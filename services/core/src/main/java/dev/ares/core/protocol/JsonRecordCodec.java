@@ -1,6 +1,7 @@
 package dev.ares.core.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,8 +20,8 @@ import java.util.Objects;
 /**
  * A {@link RecordCodec} for the small control records: UTF-8 JSON of the record's components, with
  * {@code schemaVersion} as the first property. Decoding reads the version first (unknown -> UNKNOWN_VERSION),
- * then binds strictly: unknown or missing properties, nulls for primitives, trailing data and numbers for enums
- * are all rejected. Instants are ISO-8601 strings, byte arrays base64, non-finite doubles the strings
+ * then binds strictly: unknown, missing or duplicate properties, nulls for primitives, trailing data and numbers
+ * for enums are all rejected. Instants are ISO-8601 strings, byte arrays base64, non-finite doubles the strings
  * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
  *
  * @param <T> record type
@@ -41,6 +42,7 @@ final class JsonRecordCodec<T> implements RecordCodec<T> {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private final Class<T> type;

@@ -207,6 +207,17 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void openingAnAnnouncedCheckpointChecksTheManifestHash() throws IOException {
+        CheckpointStore store = new CheckpointStore(root);
+        Checkpoint c = store.writeBytes(CheckpointInfo.full(3, 30), files(3));
+        String announced = Sha256.hex(Files.readAllBytes(c.directory().resolve(CheckpointManifest.FILE_NAME)));
+        assertEquals(3, store.open(3, announced).version());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> store.open(3, "0".repeat(64)));
+        assertTrue(e.getMessage().contains("was announced"), e.getMessage());
+        assertThrows(CheckpointException.class, () -> store.open(4, announced));
+    }
+
+    @Test
     void copiesExistingFiles() throws IOException {
         Path source = Files.createTempFile("weights", ".bin");
         try {

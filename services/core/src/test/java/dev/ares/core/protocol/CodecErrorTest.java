@@ -225,6 +225,9 @@ class CodecErrorTest {
         String badEnum = json.replaceFirst("\"explorationMode\":\"[A-Z_]+\"", "\"explorationMode\":\"GREEDY\"");
         decodeFails(Codecs.rolloutRequest(), badEnum.getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD);
 
+        String duplicate = json.replaceFirst("\\{\"schemaVersion\":1,", "{\"schemaVersion\":1,\"schemaVersion\":1,");
+        decodeFails(Codecs.rolloutRequest(), duplicate.getBytes(StandardCharsets.UTF_8), Reason.MALFORMED);
+
         String trailing = json + "{}";
         decodeFails(Codecs.rolloutRequest(), trailing.getBytes(StandardCharsets.UTF_8), Reason.MALFORMED);
 
