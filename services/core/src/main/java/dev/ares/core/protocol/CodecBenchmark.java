@@ -1,8 +1,13 @@
 package dev.ares.core.protocol;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Benchmark of the binary rollout-group codec (issue 2 item 4; results in docs/benchmarks.md, "Record codecs").
@@ -26,6 +31,9 @@ public final class CodecBenchmark {
         SamplingParams untruncated = new SamplingParams(1.0, 1.0, 0, 16384, 1, List.of());
         SamplingParams truncated = new SamplingParams(0.7, 0.95, 0, 16384, 1, List.of());
         RecordCodec<RolloutGroup> codec = Codecs.rolloutGroup();
+        System.out.printf(Locale.ROOT, "machine: %d cpus, %s, java %s (%s), load average %s%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.runtime.version"),
+                System.getProperty("java.vm.name"), firstLine(Path.of("/proc/loadavg")));
         System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %8s %12s %10s %10s%n", "case (8 x 8192 tokens)",
                 "enc min", "enc med", "dec min", "dec med", "B/tok notext", "text B", "B/tok+text");
         for (boolean isTruncated : new boolean[] {false, true}) {
@@ -80,6 +88,23 @@ public final class CodecBenchmark {
                 .toList();
         return new RolloutGroup(g.runId(), g.step(), g.groupId(), g.requestId(), g.referenceAnswer(), g.source(),
                 g.sampling(), g.promptTokenIds(), ts);
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown CPU (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String firstLine(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.findFirst().orElse("?");
+        } catch (IOException | UncheckedIOException e) {
+            return "unavailable";
+        }
     }
 
     private static double median(double[] v) {
