@@ -22,6 +22,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -48,6 +50,8 @@ public final class LocalKafka implements AutoCloseable {
 
     private static final int LOG_TAIL_LINES = 40;
     private static final InetAddress LOOPBACK = loopback();
+    /** Kafka's SocketServer message: "Socket server failed to bind to 127.0.0.1:PORT: ...". */
+    private static final Pattern BIND_FAILURE = Pattern.compile("bind to [^\\s:]+:(\\d+)");
 
     private final Process process;
     private final int port;
@@ -129,14 +133,30 @@ public final class LocalKafka implements AutoCloseable {
                     + existing.get().pid() + ", " + existing.get().bootstrapServers() + ")");
         }
         String classpath = BrokerClasspath.asString();
-        int port = opts.port() == 0 ? freePort() : opts.port();
-        if (opts.port() != 0 && !isFree(port)) {
-            throw new PortInUseException(port, "");
+        if (opts.port() != 0 && !isFree(opts.port())) {
+            throw new PortInUseException(opts.port(), "");
         }
-        int controllerPort;
-        do {
-            controllerPort = freePort();
-        } while (controllerPort == port);
+        // Ports this method picks can be taken by someone else before the broker binds them; such a
+        // bind failure is retried with fresh ports. A port the caller chose is never retried.
+        for (int attempt = 1; ; attempt++) {
+            int port = opts.port() == 0 ? freePort() : opts.port();
+            int controllerPort;
+            do {
+                controllerPort = freePort();
+            } while (controllerPort == port);
+            try {
+                return spawn(opts, classpath, port, controllerPort);
+            } catch (PortInUseException e) {
+                boolean ours = e.port() == controllerPort || (opts.port() == 0 && e.port() == port);
+                if (!ours || attempt >= 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static LocalKafka spawn(Options opts, String classpath, int port, int controllerPort) {
+        Path dataDir = opts.dataDir();
         try {
             Files.createDirectories(dataDir);
             Files.createDirectories(opts.logFile().getParent());
@@ -293,7 +313,9 @@ public final class LocalKafka implements AutoCloseable {
         if (!process.isAlive()) {
             String tail = logTail(logFile, LOG_TAIL_LINES);
             if (tail.contains("Address already in use") || tail.contains("BindException")) {
-                throw new PortInUseException(port, "the broker could not bind it; log " + logFile
+                Matcher m = BIND_FAILURE.matcher(tail);
+                int taken = m.find() ? Integer.parseInt(m.group(1)) : port;
+                throw new PortInUseException(taken, "the broker could not bind it; log " + logFile
                         + " ends with:" + System.lineSeparator() + tail);
             }
             throw new BrokerStartException("the broker exited with code " + process.exitValue()

@@ -199,6 +199,19 @@ class LocalKafkaTest {
     }
 
     @Test
+    void aBindFailureInsideTheBrokerNamesThePortItCouldNotBind() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            int controllerPort = taken.getLocalPort();
+            int clientPort = LocalKafka.freePort();
+            PortInUseException e = assertThrows(PortInUseException.class, () -> LocalKafka.spawn(
+                    LocalKafka.Options.of(tmp.resolve("bind"), clientPort), BrokerClasspath.asString(), clientPort, controllerPort));
+            assertEquals(controllerPort, e.port(), e.getMessage());
+            assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
+        }
+    }
+
+    @Test
     void secondStartOnTheSameDataDirIsRefused() {
         BrokerStartException e = assertThrows(BrokerStartException.class,
                 () -> LocalKafka.start(LocalKafka.Options.of(dataDir, 0)));
