@@ -26,7 +26,7 @@ public abstract class ExampleReader implements Iterator<DatasetExample>, Closeab
      * @param node  the row as a JSON tree, or {@code null} when {@code error} is set
      * @param error why the row could not be parsed, or {@code null}
      */
-    protected record RawRow(long row, JsonNode node, DatasetFormatException error) {
+    public record RawRow(long row, JsonNode node, DatasetFormatException error) {
     }
 
     private final Path file;
