@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,12 +67,12 @@ public final class TopicAdmin {
             List<String> notes = new ArrayList<>();
 
             List<NewTopic> toCreate = new ArrayList<>();
+            Map<Integer, List<String>> capped = new TreeMap<>();
             for (TopicSpec t : topics) {
                 if (!existing.contains(t.name())) {
                     short rf = (short) Math.min(t.replicationFactor(), brokers);
                     if (rf < t.replicationFactor()) {
-                        notes.add(t.name() + ": replication " + rf + " (topics.yaml says " + t.replicationFactor()
-                                + "; the cluster has " + brokers + " broker" + (brokers == 1 ? "" : "s") + ")");
+                        capped.computeIfAbsent(t.replicationFactor(), k -> new ArrayList<>()).add(t.name());
                     }
                     toCreate.add(new NewTopic(t.name(), t.partitions(), rf).configs(t.configs()));
                     created.add(t.name());
@@ -80,6 +81,8 @@ public final class TopicAdmin {
             if (!toCreate.isEmpty()) {
                 get(admin.createTopics(toCreate).all(), bootstrap, "create topics " + created);
             }
+            capped.forEach((rf, names) -> notes.add("replication " + Math.min(rf, brokers) + " instead of " + rf
+                    + " (the cluster has " + brokers + " broker" + (brokers == 1 ? "" : "s") + ") for " + String.join(", ", names)));
 
             List<TopicSpec> present = topics.stream().filter(t -> existing.contains(t.name())).toList();
             if (!present.isEmpty()) {

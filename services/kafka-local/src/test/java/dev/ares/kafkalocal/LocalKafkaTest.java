@@ -102,7 +102,7 @@ class LocalKafkaTest {
         TopicSpec one = new TopicSpec(name, "scratch", 1, 3, 60000, "delete", 1048576, "producer");
         TopicAdmin.ApplyResult created = TopicAdmin.apply(bs, List.of(one));
         assertEquals(List.of(name), created.created());
-        assertTrue(created.notes().get(0).contains("replication 1"), created.notes().toString());
+        assertEquals(List.of("replication 1 instead of 3 (the cluster has 1 broker) for " + name), created.notes());
         TopicSpec three = new TopicSpec(name, "scratch", 3, 3, 60000, "delete", 1048576, "producer");
         assertEquals(List.of(name + " (partitions 1 -> 3)"), TopicAdmin.apply(bs, List.of(three)).updated());
         TopicSpec two = new TopicSpec(name, "scratch", 2, 3, 60000, "delete", 1048576, "producer");
