@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             UpCommand.class,
             DownCommand.class,
+            KafkaCommand.class,
+            TopicsCommand.class,
         })
 public final class AresCli implements Runnable {
 

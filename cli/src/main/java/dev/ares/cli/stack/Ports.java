@@ -15,7 +15,7 @@ public final class Ports {
      */
     public static void requireFree(int port, String forWhat) {
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            s.setReuseAddress(true); // connections in TIME_WAIT do not count: only a listener does
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use (needed by " + forWhat
