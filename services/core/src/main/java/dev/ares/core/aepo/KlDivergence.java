@@ -104,6 +104,41 @@ public final class KlDivergence {
     }
 
     /**
+     * Per-sequence KL scale s_i, the factor of β_{i,t} = s_i·ρ^{W_{i,t}} that does not depend on the token
+     * (spec §7): with the {@link KlConfig.Controller#LOG_BETA} controller β_{d(i)} from the log-β state, times the
+     * second-chance factor when enabled; with {@link KlConfig.Controller#KAPPA} the configured β_d times κ_d
+     * (Alg. 1 line 20); with {@link KlConfig.Controller#NONE} the configured β_d.
+     *
+     * @param bucket [B] bucket index per response
+     * @param correct [B] correctness (second chance)
+     * @param softCost [B] HWE soft cost (second chance), nats
+     * @param state controller state holding β or κ
+     * @param cfg KL configuration
+     * @return s[B]
+     */
+    public static double[] sequenceScales(int[] bucket, boolean[] correct, double[] softCost, ControllerState state,
+                                          KlConfig cfg) {
+        Checks.length(correct.length, bucket.length, "correct");
+        Checks.length(softCost.length, bucket.length, "softCost");
+        BucketValues betas = state.beta().betas();
+        double[] out = new double[bucket.length];
+        for (int i = 0; i < bucket.length; i++) {
+            int d = bucket[i];
+            double s = switch (cfg.controller()) {
+                case LOG_BETA -> betas.get(d);
+                case KAPPA -> cfg.betaInit().get(d) * state.kappa().get(d);
+                case NONE -> cfg.betaInit().get(d);
+            };
+            if (cfg.secondChance()) {
+                s *= secondChanceFactor(d, correct[i], softCost[i], cfg.secondChanceFactor(),
+                        cfg.secondChanceMinSoftCost());
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /**
      * Weighted masked aggregation (spec §14 {@code kl_loss}): agg(β·kl) over the mask. Multiply by the KL
      * coefficient (0.01 in the official code) outside.
      *
