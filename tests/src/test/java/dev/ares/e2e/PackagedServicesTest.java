@@ -52,6 +52,9 @@ class PackagedServicesTest {
             "learner-service", "ares.scored",
             "inference-service", "ares.checkpoints");
 
+    /** The readiness check that covers the broker connection of every channel (SmallRye Reactive Messaging). */
+    private static final String MESSAGING_CHECK = "SmallRye Reactive Messaging - readiness check";
+
     private static Path tmp;
     private static RunDir run;
     private static LocalKafka kafka;
@@ -105,7 +108,7 @@ class PackagedServicesTest {
         for (Map.Entry<ServiceSpec, String> e : URLS.entrySet()) {
             given().baseUri(e.getValue()).get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
             JsonPath ready = JsonPath.from(given().baseUri(e.getValue()).get("/q/health/ready").asString());
-            assertEquals("UP", kafkaCheck(ready), e.getKey().name() + ": the broker is up");
+            assertEquals("UP", messagingCheck(ready), e.getKey().name() + ": the broker is up");
             List<Map<String, Object>> checks = ready.getList("checks");
             for (Map<String, Object> check : checks) {
                 if ("DOWN".equals(check.get("status"))) {
@@ -146,35 +149,35 @@ class PackagedServicesTest {
         long t0 = System.nanoTime();
         kafka.stop();
         for (String url : URLS.values()) {
-            awaitKafkaCheck(url, "DOWN");
+            awaitMessagingCheck(url, "DOWN");
             given().baseUri(url).get("/q/health/live").then().statusCode(200);
         }
         long t1 = System.nanoTime();
         kafka = startBroker();
         long t2 = System.nanoTime();
         for (String url : URLS.values()) {
-            awaitKafkaCheck(url, "UP");
+            awaitMessagingCheck(url, "UP");
         }
         System.out.printf("broker outage: DOWN seen after %d ms, restart %d ms, UP seen after %d ms%n",
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     }
 
-    private static void awaitKafkaCheck(String url, String expected) throws InterruptedException {
+    private static void awaitMessagingCheck(String url, String expected) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            last = kafkaCheck(JsonPath.from(given().baseUri(url).get("/q/health/ready").asString()));
+            last = messagingCheck(JsonPath.from(given().baseUri(url).get("/q/health/ready").asString()));
             if (expected.equals(last)) {
                 return;
             }
             Thread.sleep(500);
         }
-        throw new AssertionError(url + ": Kafka readiness check stayed " + last + ", expected " + expected);
+        throw new AssertionError(url + ": messaging readiness check stayed " + last + ", expected " + expected);
     }
 
-    private static String kafkaCheck(JsonPath ready) {
+    private static String messagingCheck(JsonPath ready) {
         List<Map<String, Object>> checks = ready.getList("checks");
-        return checks.stream().filter(c -> "Kafka connection health check".equals(c.get("name")))
+        return checks.stream().filter(c -> MESSAGING_CHECK.equals(c.get("name")))
                 .map(c -> (String) c.get("status")).findFirst().orElse("MISSING");
     }
 
