@@ -24,6 +24,7 @@ public final class AnswerVerifier {
     /** Relative tolerance of numeric comparisons: |a − b| ≤ 1e−6·max(|a|, |b|) + 1e−12. */
     public static final double TOLERANCE = 1e-6;
     private static final int POINTS = 6;
+    private static final Pattern WORDY = Pattern.compile("[\\p{L}\\p{Nd}'.\\-]+");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)");
     private static final Pattern CHOICE_REF = Pattern.compile("^\\(?([A-J])\\)?[.:]?$");
     private static final Pattern CHOICE_PRED = Pattern.compile("^\\(?([A-Ja-j])\\)?(?:[.:)]\\s*.*|\\s+.*)?$",
@@ -75,7 +76,7 @@ public final class AnswerVerifier {
         if (cp.equals(cr)) {
             return new Verdict(true, "string");
         }
-        return equivalent(cp, cr);
+        return equivalent(expandPlusMinus(cp), expandPlusMinus(cr));
     }
 
     private static String textOf(String s) {
@@ -150,6 +151,10 @@ public final class AnswerVerifier {
         Optional<MathExpression> ea = MathExpression.parse(xa);
         Optional<MathExpression> eb = MathExpression.parse(xb);
         if (ea.isEmpty() || eb.isEmpty()) {
+            // word answers compare by letters and digits; anything with relations or operators must match exactly
+            if (!WORDY.matcher(a).matches() || !WORDY.matcher(b).matches()) {
+                return new Verdict(false, "text");
+            }
             String ta = LatexNormalizer.textForm(a);
             return new Verdict(!ta.isEmpty() && ta.equals(LatexNormalizer.textForm(b)), "text");
         }
@@ -204,6 +209,17 @@ public final class AnswerVerifier {
             case "-oo", "-inf", "-infinity" -> -1;
             default -> 0;
         };
+    }
+
+    /** {@code a±b} (one top-level ±, no other structure) → the list {@code a+b,a-b}. */
+    static String expandPlusMinus(String s) {
+        int at = topLevelIndex(s, '±');
+        if (at < 0 || s.indexOf('±', at + 1) >= 0 || splitTopLevel(s).size() > 1) {
+            return s;
+        }
+        String head = s.substring(0, at);
+        String tail = s.substring(at + 1);
+        return head + "+" + tail + "," + head + "-" + tail;
     }
 
     /** Index of {@code c} outside parentheses, brackets and braces, or −1 (first occurrence). */

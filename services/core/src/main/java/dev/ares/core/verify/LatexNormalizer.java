@@ -26,6 +26,10 @@ public final class LatexNormalizer {
     /** {@code \sin^2 x} → {@code (\sin{x})^{2}} so the power applies to the function value. */
     private static final Pattern TRIG_POWER = Pattern.compile(
             "\\\\(sin|cos|tan|cot|sec|csc)\\^\\{?([0-9])\\}?\\s*(\\([^()]*\\)|\\\\?[A-Za-z]|[0-9]+)");
+    /** "1 or 2", "1 \\text{ and } 2", "x=1 \\quad\\text{or}\\quad x=2" → comma lists. */
+    private static final Pattern OR_AND = Pattern.compile(
+            "\\s*(?:\\\\q?quad)?\\s*(?:\\\\(?:text|mbox|textrm)\\s*\\{\\s*(?:or|and)\\s*\\}|(?<=\\s)(?:or|and)(?=\\s))"
+                    + "\\s*(?:\\\\q?quad)?\\s*");
     private static final Pattern DEGREES = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|°|\\\\degree");
     private static final Pattern THOUSANDS = Pattern.compile("-?\\d{1,3}(,\\d{3})+(\\.\\d+)?");
     private static final Pattern TRAILING_UNITS = Pattern.compile(
@@ -50,6 +54,7 @@ public final class LatexNormalizer {
         s = TRIG_POWER.matcher(s).replaceAll("(\\\\$1{$3})^{$2}");
         s = s.replace("\\%", "%").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac",
                 "\\frac");
+        s = OR_AND.matcher(s).replaceAll(",");
         s = stripTrailingUnits(s.strip());
         String out = convert(s);
         out = out.replaceAll("\\s+", "");
