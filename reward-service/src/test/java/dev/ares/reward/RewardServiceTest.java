@@ -44,9 +44,9 @@ class RewardServiceTest {
     }
 
     private static RolloutGroup group(String gid, long step, String source) {
-        RolloutRequest r = Records.request(gid, step, 2);
+        RolloutRequest r = Records.request("run-test", gid, step, 2, 2);
         RolloutGroup g = Records.group(r, 4, 1);
-        return new RolloutGroup(g.runId(), g.step(), g.groupId(), g.requestId(), g.referenceAnswer(), source, g.sampling(),
+        return new RolloutGroup(g.runId(), g.step(), g.groupsInStep(), g.groupId(), g.requestId(), g.referenceAnswer(), source, g.sampling(),
                 g.promptTokenIds(), g.trajectories());
     }
 

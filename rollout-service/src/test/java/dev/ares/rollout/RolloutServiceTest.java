@@ -56,7 +56,7 @@ class RolloutServiceTest {
         String marker = "garbage-" + UUID.randomUUID();
         byte[] garbage = marker.getBytes(StandardCharsets.UTF_8);
         String rejectedGid = "rej-" + UUID.randomUUID();
-        RolloutRequest rejected = new RolloutRequest("r-" + rejectedGid, rejectedGid, "run-test", 1, 0,
+        RolloutRequest rejected = new RolloutRequest("r-" + rejectedGid, rejectedGid, "run-test", 1, 1, 0,
                 new dev.ares.core.protocol.Prompt(java.util.List.of(new dev.ares.core.protocol.ChatMessage("user", "please reject")),
                         java.util.List.of(), "1", "t", null), 2, Records.request("x", 1, 2).sampling(),
                 dev.ares.core.protocol.ExplorationMode.IID, 0, 0.0, 0);

@@ -29,15 +29,23 @@ public final class Records {
     private Records() {
     }
 
-    /** A request for {@code n} samples of a small arithmetic prompt. */
+    /** A request for {@code n} samples of a small arithmetic prompt, the only group of its step. */
     public static RolloutRequest request(String groupId, long step, int n) {
         return request("run-test", groupId, step, n);
     }
 
-    /** A request of run {@code runId} for {@code n} samples of a small arithmetic prompt. */
+    /** A request of run {@code runId} for {@code n} samples of a small arithmetic prompt, the only group of its step. */
     public static RolloutRequest request(String runId, String groupId, long step, int n) {
+        return request(runId, groupId, step, 1, n);
+    }
+
+    /**
+     * A request of run {@code runId} for {@code n} samples of a small arithmetic prompt (reference answer "7"),
+     * one of {@code groupsInStep} groups the learner scheduled for {@code step}.
+     */
+    public static RolloutRequest request(String runId, String groupId, long step, int groupsInStep, int n) {
         Prompt prompt = new Prompt(List.of(new ChatMessage("user", "What is 3 + 4?")), List.of(), "7", "addition", 0.9);
-        return new RolloutRequest("req-" + groupId, groupId, runId, step, 0, prompt, n,
+        return new RolloutRequest("req-" + groupId, groupId, runId, step, groupsInStep, 0, prompt, n,
                 new SamplingParams(1.0, 1.0, 0, 16, 7L, List.of()), ExplorationMode.IID, 0, 0.0, 0);
     }
 
@@ -59,9 +67,9 @@ public final class Records {
             trajectories.add(new Trajectory(request.groupId() + "-t" + i, ids, "answer \\boxed{7}", lp, lp.clone(), ent, trig,
                     null, -1, FinishReason.EOS, request.policyVersion(), new Timings(5, 12, tokens)));
         }
-        return new RolloutGroup(request.runId(), request.step(), request.groupId(), request.requestId(),
-                request.prompt().referenceAnswer(), request.prompt().source(), request.sampling(), new int[] {1, 2, 3},
-                trajectories);
+        return new RolloutGroup(request.runId(), request.step(), request.groupsInStep(), request.groupId(),
+                request.requestId(), request.prompt().referenceAnswer(), request.prompt().source(), request.sampling(),
+                new int[] {1, 2, 3}, trajectories);
     }
 
     /** A batch of the given groups, all kept, with zero advantages. */

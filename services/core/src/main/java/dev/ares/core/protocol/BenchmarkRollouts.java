@@ -64,7 +64,7 @@ final class BenchmarkRollouts {
         for (int i = 0; i < prompt.length; i++) {
             prompt[i] = tokenId();
         }
-        return new RolloutGroup("run-bench", 7, groupId, "req-" + groupId, "42", "synthetic/arith", sampling, prompt,
+        return new RolloutGroup("run-bench", 7, 512, groupId, "req-" + groupId, "42", "synthetic/arith", sampling, prompt,
                 trajectories);
     }
 

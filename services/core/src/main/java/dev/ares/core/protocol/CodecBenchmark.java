@@ -86,7 +86,7 @@ public final class CodecBenchmark {
                         t.entropies(), t.triggers(), t.branchParent(), t.branchPosition(), t.finishReason(),
                         t.policyVersion(), t.timings()))
                 .toList();
-        return new RolloutGroup(g.runId(), g.step(), g.groupId(), g.requestId(), g.referenceAnswer(), g.source(),
+        return new RolloutGroup(g.runId(), g.step(), g.groupsInStep(), g.groupId(), g.requestId(), g.referenceAnswer(), g.source(),
                 g.sampling(), g.promptTokenIds(), ts);
     }
 

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param schemaVersion   schema version of this record, 1..{@link #SCHEMA_VERSION}
  * @param runId           training run; non-blank
  * @param step            learner step, {@code >= 0}
+ * @param groupsInStep    number of groups the learner scheduled for {@code step} (copied from the request),
+ *                        {@code >= 1}: the step is complete when the reward service holds this many groups
  * @param groupId         group id (from the request); non-blank
  * @param requestId       id of the request this answers; non-blank
  * @param referenceAnswer ground truth copied from the prompt; non-null
@@ -25,9 +27,9 @@ import java.util.Set;
  * @param promptTokenIds  prompt token ids, each {@code >= 0} (copied in and out)
  * @param trajectories    the trajectories, at least one, with unique ids; a branch parent must be in the group
  */
-public record RolloutGroup(int schemaVersion, String runId, long step, String groupId, String requestId,
-                           String referenceAnswer, String source, SamplingParams sampling, int[] promptTokenIds,
-                           List<Trajectory> trajectories) {
+public record RolloutGroup(int schemaVersion, String runId, long step, int groupsInStep, String groupId,
+                           String requestId, String referenceAnswer, String source, SamplingParams sampling,
+                           int[] promptTokenIds, List<Trajectory> trajectories) {
     /** The schema version this build writes. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -35,6 +37,7 @@ public record RolloutGroup(int schemaVersion, String runId, long step, String gr
         Checks.schemaVersion(schemaVersion, SCHEMA_VERSION, "RolloutGroup");
         Checks.nonBlank(runId, "RolloutGroup.runId");
         Checks.nonNegative(step, "RolloutGroup.step");
+        Checks.atLeast(groupsInStep, 1, "RolloutGroup.groupsInStep");
         Checks.nonBlank(groupId, "RolloutGroup.groupId");
         Checks.nonBlank(requestId, "RolloutGroup.requestId");
         Checks.nonNull(referenceAnswer, "RolloutGroup.referenceAnswer");
@@ -67,10 +70,11 @@ public record RolloutGroup(int schemaVersion, String runId, long step, String gr
     }
 
     /** Creates a group of the current {@link #SCHEMA_VERSION}. */
-    public RolloutGroup(String runId, long step, String groupId, String requestId, String referenceAnswer,
-                        String source, SamplingParams sampling, int[] promptTokenIds, List<Trajectory> trajectories) {
-        this(SCHEMA_VERSION, runId, step, groupId, requestId, referenceAnswer, source, sampling, promptTokenIds,
-                trajectories);
+    public RolloutGroup(String runId, long step, int groupsInStep, String groupId, String requestId,
+                        String referenceAnswer, String source, SamplingParams sampling, int[] promptTokenIds,
+                        List<Trajectory> trajectories) {
+        this(SCHEMA_VERSION, runId, step, groupsInStep, groupId, requestId, referenceAnswer, source, sampling,
+                promptTokenIds, trajectories);
     }
 
     /** Copy of the prompt token ids. */
@@ -101,7 +105,8 @@ public record RolloutGroup(int schemaVersion, String runId, long step, String gr
         if (!(o instanceof RolloutGroup other)) {
             return false;
         }
-        return schemaVersion == other.schemaVersion && step == other.step && runId.equals(other.runId)
+        return schemaVersion == other.schemaVersion && step == other.step
+                && groupsInStep == other.groupsInStep && runId.equals(other.runId)
                 && groupId.equals(other.groupId) && requestId.equals(other.requestId)
                 && referenceAnswer.equals(other.referenceAnswer) && source.equals(other.source)
                 && sampling.equals(other.sampling) && Arrays.equals(promptTokenIds, other.promptTokenIds)
@@ -110,14 +115,14 @@ public record RolloutGroup(int schemaVersion, String runId, long step, String gr
 
     @Override
     public int hashCode() {
-        return 31 * Objects.hash(schemaVersion, runId, step, groupId, requestId, referenceAnswer, source, sampling,
+        return 31 * Objects.hash(schemaVersion, runId, step, groupsInStep, groupId, requestId, referenceAnswer, source, sampling,
                 trajectories) + Arrays.hashCode(promptTokenIds);
     }
 
     @Override
     public String toString() {
-        return "RolloutGroup[runId=" + runId + ", step=" + step + ", groupId=" + groupId + ", requestId=" + requestId
-                + ", source=" + source + ", promptTokens=" + promptTokenIds.length + ", trajectories=" + trajectories
+        return "RolloutGroup[runId=" + runId + ", step=" + step + ", groupsInStep=" + groupsInStep + ", groupId="
+                + groupId + ", requestId=" + requestId + ", source=" + source + ", promptTokens=" + promptTokenIds.length + ", trajectories=" + trajectories
                 + "]";
     }
 }

@@ -24,6 +24,7 @@ final class RolloutGroupWireMapper {
                 .setSchemaVersion(g.schemaVersion())
                 .setRunId(g.runId())
                 .setStep(g.step())
+                .setGroupsInStep(g.groupsInStep())
                 .setGroupId(g.groupId())
                 .setRequestId(g.requestId())
                 .setReferenceAnswer(g.referenceAnswer())
@@ -110,8 +111,9 @@ final class RolloutGroupWireMapper {
         for (int i = 0; i < w.getTrajectoriesCount(); i++) {
             trajectories.add(fromWire(w.getTrajectories(i), i));
         }
-        return new RolloutGroup(w.getSchemaVersion(), w.getRunId(), w.getStep(), w.getGroupId(), w.getRequestId(),
-                w.getReferenceAnswer(), w.getSource(), fromWire(w.getSampling()), prompt, trajectories);
+        return new RolloutGroup(w.getSchemaVersion(), w.getRunId(), w.getStep(), w.getGroupsInStep(),
+                w.getGroupId(), w.getRequestId(), w.getReferenceAnswer(), w.getSource(), fromWire(w.getSampling()), prompt,
+                trajectories);
     }
 
     static SamplingParams fromWire(SamplingParamsWire s) {

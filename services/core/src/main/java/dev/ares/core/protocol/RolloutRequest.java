@@ -9,6 +9,9 @@ package dev.ares.core.protocol;
  * @param groupId             id of the group the rollout produces; non-blank
  * @param runId               training run; non-blank
  * @param step                learner step the group is for, {@code >= 0}
+ * @param groupsInStep        number of groups the learner scheduled for {@code step}, {@code >= 1}; the rollout
+ *                            copies it into its {@link RolloutGroup} so the reward service knows when the step is
+ *                            complete (architecture.md §4 step 3)
  * @param policyVersion       checkpoint version the learner expects the group to be generated with, {@code >= 0}
  * @param prompt              the prompt
  * @param n                   group size (trajectories per prompt), {@code >= 1}
@@ -20,7 +23,7 @@ package dev.ares.core.protocol;
  * @param triggerTableVersion version of the trigger-token table the threshold was computed with, {@code >= 0}
  */
 public record RolloutRequest(int schemaVersion, String requestId, String groupId, String runId, long step,
-                             long policyVersion, Prompt prompt, int n, SamplingParams sampling,
+                             int groupsInStep, long policyVersion, Prompt prompt, int n, SamplingParams sampling,
                              ExplorationMode explorationMode, int branchBudget, double hweThreshold,
                              long triggerTableVersion) {
     /** The schema version this build writes. */
@@ -32,6 +35,7 @@ public record RolloutRequest(int schemaVersion, String requestId, String groupId
         Checks.nonBlank(groupId, "RolloutRequest.groupId");
         Checks.nonBlank(runId, "RolloutRequest.runId");
         Checks.nonNegative(step, "RolloutRequest.step");
+        Checks.atLeast(groupsInStep, 1, "RolloutRequest.groupsInStep");
         Checks.nonNegative(policyVersion, "RolloutRequest.policyVersion");
         Checks.nonNull(prompt, "RolloutRequest.prompt");
         Checks.atLeast(n, 1, "RolloutRequest.n");
@@ -53,10 +57,10 @@ public record RolloutRequest(int schemaVersion, String requestId, String groupId
     }
 
     /** Creates a request of the current {@link #SCHEMA_VERSION}. */
-    public RolloutRequest(String requestId, String groupId, String runId, long step, long policyVersion,
-                          Prompt prompt, int n, SamplingParams sampling, ExplorationMode explorationMode,
+    public RolloutRequest(String requestId, String groupId, String runId, long step, int groupsInStep,
+                          long policyVersion, Prompt prompt, int n, SamplingParams sampling, ExplorationMode explorationMode,
                           int branchBudget, double hweThreshold, long triggerTableVersion) {
-        this(SCHEMA_VERSION, requestId, groupId, runId, step, policyVersion, prompt, n, sampling, explorationMode,
+        this(SCHEMA_VERSION, requestId, groupId, runId, step, groupsInStep, policyVersion, prompt, n, sampling, explorationMode,
                 branchBudget, hweThreshold, triggerTableVersion);
     }
 }

@@ -44,7 +44,7 @@ class CodecErrorTest {
         Trajectory t = new Trajectory("t0", new int[] {151_642, 7, 300}, "a b", new float[] {-0.5f, -1e-3f, -2f},
                 new float[] {-0.5f, -1e-3f, -2f}, new float[] {1.25f, 0.01f, 3f}, new boolean[] {false, true, false},
                 null, -1, FinishReason.EOS, 2, new Timings(12, 5, 3));
-        return new RolloutGroup("run", 3, "g", "req", "42", "synthetic/arith",
+        return new RolloutGroup("run", 3, 2, "g", "req", "42", "synthetic/arith",
                 new SamplingParams(1.0, 1.0, 0, 64, 9, List.of()), new int[] {1, 2}, List.of(t));
     }
 
@@ -195,6 +195,10 @@ class CodecErrorTest {
         e = decodeFails(Codecs.rolloutGroup(), frame(wire, badFinish), Reason.INVALID_FIELD);
         assertTrue(e.getMessage().contains("finishReason has unknown value 42"), e.getMessage());
 
+        RolloutGroupWire noGroupCount = wire.toBuilder().clearGroupsInStep().build();
+        e = decodeFails(Codecs.rolloutGroup(), frame(noGroupCount), Reason.INVALID_FIELD);
+        assertTrue(e.getMessage().contains("RolloutGroup.groupsInStep must be >= 1, got 0"), e.getMessage());
+
         RolloutGroupWire noSampling = wire.toBuilder().clearSampling().build();
         e = decodeFails(Codecs.rolloutGroup(), frame(noSampling), Reason.INVALID_FIELD);
         assertTrue(e.getMessage().contains("RolloutGroup.sampling is missing"), e.getMessage());
@@ -217,6 +221,13 @@ class CodecErrorTest {
 
         String missingStep = json.replaceFirst("\"step\":\\d+,", "");
         decodeFails(Codecs.rolloutRequest(), missingStep.getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD);
+
+        String missingGroupCount = json.replaceFirst("\"groupsInStep\":\\d+,", "");
+        assertTrue(missingGroupCount.length() < json.length(), "the JSON names groupsInStep: " + json);
+        decodeFails(Codecs.rolloutRequest(), missingGroupCount.getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD);
+        String zeroGroups = json.replaceFirst("\"groupsInStep\":\\d+", "\"groupsInStep\":0");
+        e = decodeFails(Codecs.rolloutRequest(), zeroGroups.getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD);
+        assertTrue(e.getMessage().contains("RolloutRequest.groupsInStep must be >= 1, got 0"), e.getMessage());
 
         String extra = json.replaceFirst("\\{\"schemaVersion\":1,", "{\"schemaVersion\":1,\"surprise\":true,");
         e = decodeFails(Codecs.rolloutRequest(), extra.getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD);

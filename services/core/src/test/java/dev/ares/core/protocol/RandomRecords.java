@@ -64,8 +64,8 @@ final class RandomRecords {
         int n = 1 + rnd.nextInt(16);
         ExplorationMode mode = rnd.nextBoolean() ? ExplorationMode.IID : ExplorationMode.HWE_BRANCH;
         int budget = mode == ExplorationMode.IID ? 0 : rnd.nextInt(n);
-        return new RolloutRequest(id("req"), id("grp"), id("run"), rnd.nextInt(100_000), rnd.nextInt(1000), prompt(),
-                n, sampling(), mode, budget, 3.0 * rnd.nextDouble(), rnd.nextInt(5));
+        return new RolloutRequest(id("req"), id("grp"), id("run"), rnd.nextInt(100_000), 1 + rnd.nextInt(512),
+                rnd.nextInt(1000), prompt(), n, sampling(), mode, budget, 3.0 * rnd.nextDouble(), rnd.nextInt(5));
     }
 
     float logprob() {
@@ -109,7 +109,7 @@ final class RandomRecords {
         for (int i = 0; i < prompt.length; i++) {
             prompt[i] = rnd.nextInt(151_643);
         }
-        return new RolloutGroup(runId, rnd.nextInt(100_000), groupId, id("req"), rnd.nextBoolean() ? "42" : "",
+        return new RolloutGroup(runId, rnd.nextInt(100_000), 1 + rnd.nextInt(512), groupId, id("req"), rnd.nextBoolean() ? "42" : "",
                 "synthetic/arith", sampling(), prompt, trajectories);
     }
 

@@ -71,19 +71,22 @@ class RecordValidationTest {
     @Test
     void groupRequiresUniqueIdsAndKnownBranchParents() {
         Trajectory t = trajectory("t", new int[] {1}, new float[] {-1f}, new float[] {0f}, new boolean[1]);
-        fails("duplicate id t", () -> new RolloutGroup("r", 0, "g", "q", "", "s", SAMPLING, new int[0], List.of(t, t)));
+        fails("duplicate id t", () -> new RolloutGroup("r", 0, 1, "g", "q", "", "s", SAMPLING, new int[0],
+                List.of(t, t)));
         Trajectory orphan = new Trajectory("u", new int[] {1}, "", new float[] {-1f}, new float[] {-1f},
                 new float[] {0f}, new boolean[1], "missing", 0, FinishReason.EOS, 0, new Timings(0, 0, 1));
-        fails("names branchParent missing", () -> new RolloutGroup("r", 0, "g", "q", "", "s", SAMPLING, new int[0],
-                List.of(t, orphan)));
-        fails("RolloutGroup.trajectories must contain at least one", () -> new RolloutGroup("r", 0, "g", "q", "", "s",
-                SAMPLING, new int[0], List.of()));
+        fails("names branchParent missing", () -> new RolloutGroup("r", 0, 1, "g", "q", "", "s", SAMPLING,
+                new int[0], List.of(t, orphan)));
+        fails("RolloutGroup.trajectories must contain at least one", () -> new RolloutGroup("r", 0, 1, "g", "q", "",
+                "s", SAMPLING, new int[0], List.of()));
+        fails("RolloutGroup.groupsInStep must be >= 1, got 0", () -> new RolloutGroup("r", 0, 0, "g", "q", "", "s",
+                SAMPLING, new int[0], List.of(t)));
     }
 
     @Test
     void scoredGroupScoresMustAlignWithTheRollout() {
         Trajectory t = trajectory("t", new int[] {1, 2}, new float[] {-1f, -1f}, new float[] {0f, 0f}, new boolean[2]);
-        RolloutGroup g = new RolloutGroup("r", 0, "g", "q", "", "s", SAMPLING, new int[0], List.of(t));
+        RolloutGroup g = new RolloutGroup("r", 0, 1, "g", "q", "", "s", SAMPLING, new int[0], List.of(t));
         TrajectoryScore wrongId = new TrajectoryScore("x", 1, 1, 0, List.of(), 0, 1, 0);
         fails("scores x but the rollout's trajectory 0 is t",
                 () -> new ScoredGroup("g", 1, Bucket.EASY, true, List.of(wrongId), g));
@@ -99,16 +102,19 @@ class RecordValidationTest {
 
     @Test
     void controlRecordsValidate() {
-        fails("RolloutRequest.branchBudget must be 0 in IID mode", () -> new RolloutRequest("q", "g", "r", 0, 0,
-                new Prompt(List.of(new ChatMessage("user", "hi")), List.of(), "", "s", null), 4, SAMPLING,
+        fails("RolloutRequest.branchBudget must be 0 in IID mode", () -> new RolloutRequest("q", "g", "r", 0, 1,
+                0, new Prompt(List.of(new ChatMessage("user", "hi")), List.of(), "", "s", null), 4, SAMPLING,
                 ExplorationMode.IID, 2, 1.0, 0));
+        fails("RolloutRequest.groupsInStep must be >= 1, got 0", () -> new RolloutRequest("q", "g", "r", 0, 0,
+                0, new Prompt(List.of(new ChatMessage("user", "hi")), List.of(), "", "s", null), 4, SAMPLING,
+                ExplorationMode.IID, 0, 1.0, 0));
         fails("Prompt.imageRefs[0] must be an absolute URI", () -> new Prompt(List.of(new ChatMessage("user", "hi")),
                 List.of("relative/path.png"), "", "s", null));
         fails("CheckpointEvent.baseVersion is required for a LORA checkpoint", () -> new CheckpointEvent("m", 3, 3,
                 "file:///c/", CheckpointKind.LORA, null, "0".repeat(64), Map.of()));
         fails("CheckpointEvent.manifestSha256 must be 64 lowercase hex digits", () -> new CheckpointEvent("m", 3, 3,
                 "file:///c/", CheckpointKind.FULL, null, "ABC", Map.of()));
-        fails("RolloutRequest.schemaVersion 2 is not supported", () -> new RolloutRequest(2, "q", "g", "r", 0, 0,
+        fails("RolloutRequest.schemaVersion 2 is not supported", () -> new RolloutRequest(2, "q", "g", "r", 0, 1, 0,
                 new Prompt(List.of(new ChatMessage("user", "hi")), List.of(), "", "s", null), 1, SAMPLING,
                 ExplorationMode.IID, 0, 1.0, 0));
         fails("SamplingParams.topP must be in (0, 1]", () -> new SamplingParams(1.0, 0.0, 0, 1, 0, List.of()));

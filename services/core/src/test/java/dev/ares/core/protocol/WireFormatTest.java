@@ -28,7 +28,7 @@ class WireFormatTest {
         Trajectory t = new Trajectory("t", new int[] {1, 300, 151_642}, "", new float[] {-0.5f, -2f, -0.5f},
                 new float[] {-0.5f, -2f, -0.5f}, new float[] {1f, 0f, 2f}, new boolean[] {false, true, false}, null, -1,
                 FinishReason.EOS, 0, new Timings(0, 0, 3));
-        return new RolloutGroup("r", 1, "g", "q", "", "s", new SamplingParams(1.0, 1.0, 0, 8, 0, List.of()),
+        return new RolloutGroup("r", 1, 3, "g", "q", "", "s", new SamplingParams(1.0, 1.0, 0, 8, 0, List.of()),
                 new int[0], List.of(t));
     }
 
@@ -79,6 +79,13 @@ class WireFormatTest {
         assertTrue(indexOf(trajectory, bytes(0x3A, 12, 0, 0, 0x80, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0x40)) >= 0);
         // triggers (field 8, bytes): token 1 is a trigger -> bit 1 -> one byte 0x02.
         assertTrue(indexOf(trajectory, bytes(0x42, 1, 0x02)) >= 0);
+    }
+
+    @Test
+    void groupsInStepIsVarintField11() {
+        byte[] group = RolloutGroupWireMapper.toWire(tinyGroup()).toByteArray();
+        // groups_in_step (field 11, varint): tag (11 << 3) | 0 = 0x58, value 3.
+        assertTrue(indexOf(group, bytes(0x58, 0x03)) >= 0);
     }
 
     @Test
