@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 
 /**
  * Entry point of the broker child JVM started by {@link LocalKafka}; not meant to be run by hand.
  *
- * <p>Arguments: {@code --data-dir DIR --port N --controller-port M --message-max-bytes B}. It writes
+ * <p>Arguments: {@code --data-dir DIR --port N --controller-port M --message-max-bytes B
+ * [--watch-pid P]}; with a non-zero P the broker shuts itself down cleanly when process P exits. It writes
  * {@code server.properties} for a single-node KRaft broker in combined mode (process.roles
  * broker,controller; both listeners on 127.0.0.1; replication 1 for internal topics), formats
  * {@code DIR/kraft-logs} in this JVM with {@code kafka.tools.StorageTool} (only when it has no
@@ -36,6 +38,7 @@ public final class BrokerMain {
         int port = Integer.parseInt(require(a, "--port"));
         int controllerPort = Integer.parseInt(require(a, "--controller-port"));
         int messageMaxBytes = Integer.parseInt(require(a, "--message-max-bytes"));
+        long watchPid = Long.parseLong(a.getOrDefault("--watch-pid", "0"));
 
         Path config = dataDir.resolve(BrokerFiles.SERVER_PROPERTIES);
         Files.writeString(config, serverProperties(dataDir, port, controllerPort, messageMaxBytes));
@@ -46,6 +49,10 @@ public final class BrokerMain {
         }
         BrokerFiles.writeAtomically(dataDir.resolve(BrokerFiles.PID_FILE), Long.toString(ProcessHandle.current().pid()));
         BrokerFiles.writeAtomically(dataDir.resolve(BrokerFiles.PORT_FILE), Integer.toString(port));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> clearOwnPidFile(dataDir), "ares-broker-pidfile"));
+        if (watchPid > 0) {
+            watch(watchPid);
+        }
         kafka.Kafka.main(new String[] {config.toString()});
     }
 
@@ -97,6 +104,25 @@ public final class BrokerMain {
         return sb.toString();
     }
 
+    /** Exits (running Kafka's shutdown hook, a clean stop) when process {@code pid} is gone. */
+    private static void watch(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) {
+            throw new IllegalStateException("BrokerMain: watched process " + pid + " is not running");
+        }
+        h.get().onExit().thenRun(() -> {
+            System.out.println("BrokerMain: watched process " + pid + " exited; shutting down");
+            System.exit(0);
+        });
+    }
+
+    /** Removes the pid and port files at exit if they still name this process. */
+    private static void clearOwnPidFile(Path dataDir) {
+        if (BrokerFiles.readPid(dataDir).orElse(-1) == ProcessHandle.current().pid()) {
+            BrokerFiles.clearPidAndPort(dataDir);
+        }
+    }
+
     private static void format(Path config) throws IOException {
         String clusterId = Uuid.randomUuid().toString();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -117,7 +143,7 @@ public final class BrokerMain {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: BrokerMain --data-dir DIR --port N --controller-port M "
-                        + "--message-max-bytes B; bad argument '" + args[i] + "'");
+                        + "--message-max-bytes B [--watch-pid P]; bad argument '" + args[i] + "'");
             }
             m.put(args[i], args[++i]);
         }

@@ -74,8 +74,11 @@ public final class LocalKafka implements AutoCloseable {
      * @param startTimeout    how long to wait for readiness
      * @param messageMaxBytes broker {@code message.max.bytes}/{@code replica.fetch.max.bytes}, at least
      *                        the largest topic's {@code max.message.bytes}
+     * @param watchPid        0, or a process id whose exit makes the broker shut itself down cleanly
+     *                        (tests pass their own pid, so a killed test JVM leaves no broker behind;
+     *                        the CLI passes 0, so the broker outlives the command)
      */
-    public record Options(Path dataDir, int port, Path logFile, Duration startTimeout, int messageMaxBytes) {
+    public record Options(Path dataDir, int port, Path logFile, Duration startTimeout, int messageMaxBytes, long watchPid) {
 
         /** Validates and makes the paths absolute. */
         public Options {
@@ -92,26 +95,44 @@ public final class LocalKafka implements AutoCloseable {
             if (messageMaxBytes < 1024 * 1024) {
                 throw new IllegalArgumentException("messageMaxBytes must be >= 1 MiB, got " + messageMaxBytes);
             }
+            if (watchPid < 0) {
+                throw new IllegalArgumentException("watchPid must be 0 (none) or a process id, got " + watchPid);
+            }
         }
 
-        /** Options with {@link LocalKafka#DEFAULT_MESSAGE_MAX_BYTES}. */
+        /** Options with the given message size limit and no watched process. */
+        public Options(Path dataDir, int port, Path logFile, Duration startTimeout, int messageMaxBytes) {
+            this(dataDir, port, logFile, startTimeout, messageMaxBytes, 0);
+        }
+
+        /** Options with {@link LocalKafka#DEFAULT_MESSAGE_MAX_BYTES} and no watched process. */
         public Options(Path dataDir, int port, Path logFile, Duration startTimeout) {
-            this(dataDir, port, logFile, startTimeout, DEFAULT_MESSAGE_MAX_BYTES);
+            this(dataDir, port, logFile, startTimeout, DEFAULT_MESSAGE_MAX_BYTES, 0);
         }
 
-        /** Log file {@code dataDir/broker.log}, 60 s start timeout, 16 MiB messages. */
+        /** Log file {@code dataDir/broker.log}, 60 s start timeout, 16 MiB messages, no watched process. */
         public static Options of(Path dataDir, int port) {
-            return new Options(dataDir, port, null, null, DEFAULT_MESSAGE_MAX_BYTES);
+            return new Options(dataDir, port, null, null, DEFAULT_MESSAGE_MAX_BYTES, 0);
         }
 
         /** A copy with another message size limit (use {@link TopicsFile#largestMaxMessageBytes()}). */
         public Options withMessageMaxBytes(int bytes) {
-            return new Options(dataDir, port, logFile, startTimeout, bytes);
+            return new Options(dataDir, port, logFile, startTimeout, bytes, watchPid);
         }
 
         /** A copy with another start timeout. */
         public Options withStartTimeout(Duration timeout) {
-            return new Options(dataDir, port, logFile, timeout, messageMaxBytes);
+            return new Options(dataDir, port, logFile, timeout, messageMaxBytes, watchPid);
+        }
+
+        /** A copy whose broker shuts down when process {@code pid} exits. */
+        public Options withWatchPid(long pid) {
+            return new Options(dataDir, port, logFile, startTimeout, messageMaxBytes, pid);
+        }
+
+        /** A copy whose broker shuts down when the calling JVM exits, however it exits. */
+        public Options stopWithThisJvm() {
+            return withWatchPid(ProcessHandle.current().pid());
         }
     }
 
@@ -176,7 +197,8 @@ public final class LocalKafka implements AutoCloseable {
             cmd.add(BrokerMain.class.getName());
             cmd.addAll(List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(port),
                     "--controller-port", Integer.toString(controllerPort),
-                    "--message-max-bytes", Integer.toString(opts.messageMaxBytes())));
+                    "--message-max-bytes", Integer.toString(opts.messageMaxBytes()),
+                    "--watch-pid", Long.toString(opts.watchPid())));
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(dataDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

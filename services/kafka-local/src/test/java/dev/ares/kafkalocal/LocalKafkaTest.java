@@ -60,11 +60,21 @@ class LocalKafkaTest {
         TopicAdmin.apply(kafka.bootstrapServers(), topics.topics());
     }
 
+    /** Stops the broker as {@code ./ares kafka stop} would: found again through its pid file. */
     @AfterAll
     static void stop() {
-        if (kafka != null) {
-            kafka.stop();
+        if (kafka == null) {
+            return;
         }
+        RunningBroker found = LocalKafka.find(dataDir).orElse(null);
+        if (found == null) {
+            kafka.stop();
+            throw new AssertionError("find() lost the running broker");
+        }
+        assertTrue(found.stop(Duration.ofSeconds(20)));
+        assertFalse(kafka.isAlive(), "broker still alive after RunningBroker.stop");
+        assertTrue(LocalKafka.isFree(kafka.port()), "port still bound");
+        assertTrue(LocalKafka.find(dataDir).isEmpty());
     }
 
     @Test

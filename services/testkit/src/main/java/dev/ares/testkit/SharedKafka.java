@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * The one local Kafka broker of a test JVM, shared by {@link KafkaBrokerExtension} and
  * {@link LocalKafkaResource}: started lazily on the first request (port 0, a temporary data
  * directory), given the topics of {@code kafka-topics/topics.yaml}, and stopped by a JVM shutdown
- * hook that also deletes its data directory.
+ * hook that also deletes its data directory. The broker also watches this JVM's pid, so a test JVM
+ * that is killed (no shutdown hooks) leaves no broker behind.
  *
  * <p>Quarkus loads test resources in its own class loader, so a static field alone would give each
  * class loader its own broker. The bootstrap address is therefore published in the system property
@@ -74,7 +75,8 @@ public final class SharedKafka {
         }
         LocalKafka kafka = LocalKafka.start(LocalKafka.Options.of(dataDir, 0)
                 .withMessageMaxBytes(topics.largestMaxMessageBytes())
-                .withStartTimeout(Duration.ofSeconds(90)));
+                .withStartTimeout(Duration.ofSeconds(90))
+                .stopWithThisJvm());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.stop();
             deleteRecursively(dataDir);
