@@ -8,8 +8,8 @@ import java.util.List;
  *
  * <p>Output format (aepo-spec.md §10, the ARES response format): {@code "<think>\n"}, the derivation lines written at
  * that verbosity joined by {@code "\n"}, {@code "\n</think> \boxed{" + answer + "}"}. Verbosity 0 is a single result
- * line; verbosity 4 spells out every step and adds self-checks with the reasoning-trigger words of
- * {@link #TRIGGER_WORDS}. Because each verbosity adds lines to the previous one, the trace length in characters (and
+ * line; verbosity 4 spells out every step and adds self-checks phrased with reasoning-trigger words ("wait", "check",
+ * "but", "so", "let me verify", all in the project's trigger vocabulary {@code ares/trigger-words.txt}). Because each verbosity adds lines to the previous one, the trace length in characters (and
  * in tokens of any tokenizer that does not merge across line breaks) grows strictly with verbosity.
  */
 public final class TraceWriter {
@@ -18,8 +18,6 @@ public final class TraceWriter {
     public static final int MIN_VERBOSITY = 0;
     /** Highest verbosity: step by step with self-checks. */
     public static final int MAX_VERBOSITY = Derivation.MAX_VERBOSITY;
-    /** Reasoning-trigger words that the self-check lines use. */
-    public static final List<String> TRIGGER_WORDS = List.of("wait", "check", "so", "but", "let me verify");
 
     private TraceWriter() {
     }
