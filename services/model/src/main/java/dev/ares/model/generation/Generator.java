@@ -60,6 +60,7 @@ public final class Generator {
             checkIds(p, "prompt " + i);
             longest = Math.max(longest, p.length);
         }
+        checkPositions(longest - 1 + params.maxNewTokens());
         long[] ids = new long[b * longest];
         long[] mask = new long[b * longest];
         long[] pos = new long[b * longest];
@@ -93,6 +94,11 @@ public final class Generator {
                     + " rows");
         }
         checkIds(pending, "pending");
+        long maxPos = 0;
+        for (long p : cache.nextPositions()) {
+            maxPos = Math.max(maxPos, p);
+        }
+        checkPositions(maxPos + params.maxNewTokens() - 1);
         try (NDManager m = model.manager().newSubManager()) {
             NDArray logits = step(cache, pending, m);
             return decode(cache, logits, params, m);
@@ -186,6 +192,13 @@ public final class Generator {
     private void check(GenerationParams params) {
         if (!params.stopStrings().isEmpty() && decoder == null) {
             throw new IllegalArgumentException("stop strings need a Generator built with a decoder");
+        }
+    }
+
+    private void checkPositions(long last) {
+        if (last >= model.maxPositions()) {
+            throw new IllegalArgumentException("generation would reach position " + last + " but the model encodes"
+                    + " positions below " + model.maxPositions() + " (max_position_embeddings)");
         }
     }
 

@@ -11,17 +11,17 @@ public final class DecoderLayer {
     final GqaAttention attention;
     final NDArray postAttentionNorm;
     final SwiGluMlp mlp;
-    private final double eps;
+    private final NDArray eps;
 
     /**
      * @param inputNorm         {@code input_layernorm.weight} {@code [hidden]}
      * @param attention         self-attention block
      * @param postAttentionNorm {@code post_attention_layernorm.weight} {@code [hidden]}
      * @param mlp               feed-forward block
-     * @param eps               RMSNorm epsilon
+     * @param eps               float32 array holding the RMSNorm epsilon
      */
     public DecoderLayer(NDArray inputNorm, GqaAttention attention, NDArray postAttentionNorm, SwiGluMlp mlp,
-                        double eps) {
+                        NDArray eps) {
         this.inputNorm = inputNorm;
         this.attention = attention;
         this.postAttentionNorm = postAttentionNorm;

@@ -1,6 +1,7 @@
 package dev.ares.model.qwen;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.core.Linear;
 
@@ -21,8 +22,8 @@ public final class GqaAttention {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
-    private final double eps;
-    private final float scale;
+    private final NDArray eps;
+    private final NDArray scale;
 
     /**
      * @param qkv     fused projection {@code [(H + 2 KV) * D, hidden]}
@@ -30,10 +31,10 @@ public final class GqaAttention {
      * @param out     output projection {@code o_proj} {@code [hidden, H * D]}
      * @param qkNorm  per-head RMSNorm gains {@code [H + KV, D]} (q_norm repeated over the H query heads, then
      *                k_norm over the KV heads), or null
-     * @param eps     RMSNorm epsilon of the q/k norm
+     * @param eps     float32 array holding the RMSNorm epsilon of the q/k norm
      */
     public GqaAttention(NDArray qkv, NDArray qkvBias, NDArray out, NDArray qkNorm, int heads, int kvHeads,
-                        int headDim, double eps) {
+                        int headDim, NDArray eps) {
         this.qkv = qkv;
         this.qkvBias = qkvBias;
         this.out = out;
@@ -42,7 +43,7 @@ public final class GqaAttention {
         this.kvHeads = kvHeads;
         this.headDim = headDim;
         this.eps = eps;
-        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        this.scale = qkv.getManager().create((float) (1.0 / Math.sqrt(headDim))).toType(qkv.getDataType(), false);
     }
 
     /**
@@ -54,18 +55,25 @@ public final class GqaAttention {
     public NDArray forward(NDArray x, ForwardPass pass, int layer) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        int rep = heads / kvHeads;
         NDArray proj = qkvBias == null ? Linear.linear(x, qkv).singletonOrThrow()
                 : Linear.linear(x, qkv, qkvBias).singletonOrThrow();
+        return pass.oneToken() ? step(proj, b, pass, layer) : sequence(proj, b, t, pass, layer);
+    }
+
+    /** T > 1: prefill or full-sequence (training) forward. */
+    private NDArray sequence(NDArray proj, long b, long t, ForwardPass pass, int layer) {
+        int rep = heads / kvHeads;
         proj = proj.reshape(b, t, heads + 2L * kvHeads, headDim);
-        NDArray qk = proj.get(":, :, :" + (heads + kvHeads));
-        NDArray v = proj.get(":, :, " + (heads + kvHeads) + ":");
+        NDList parts = proj.split(new long[] {heads + kvHeads}, 2);
+        NDArray qk = parts.get(0);                                                   // [B, T, H + KV, D]
+        NDArray v = parts.get(1);                                                    // [B, T, KV, D]
         if (qkNorm != null) {
             qk = RmsNorm.apply(qk, qkNorm, eps);
         }
-        qk = pass.rope().apply(qk, pass.angles());
-        NDArray q = qk.get(":, :, :" + heads).mul(scale).transpose(0, 2, 1, 3);      // [B, H, T, D]
-        NDArray k = qk.get(":, :, " + heads + ":").transpose(0, 2, 1, 3);            // [B, KV, T, D]
+        qk = RotaryEmbedding.apply(qk, pass.cos(), pass.signedSin());
+        NDList qkParts = qk.split(new long[] {heads}, 2);
+        NDArray q = qkParts.get(0).mul(scale).transpose(0, 2, 1, 3);                  // [B, H, T, D]
+        NDArray k = qkParts.get(1).transpose(0, 2, 1, 3);                            // [B, KV, T, D]
         v = v.transpose(0, 2, 1, 3);                                                  // [B, KV, T, D]
         KvCache cache = pass.cache();
         if (cache != null) {
@@ -77,12 +85,46 @@ public final class GqaAttention {
         long s = k.getShape().get(2);
         // [B, KV, rep * T, D] x [B, KV, D, S] -> [B, KV, rep * T, S]
         NDArray scores = q.reshape(b, kvHeads, rep * t, headDim).matMul(k.transpose(0, 1, 3, 2));
-        scores = scores.reshape(b, kvHeads, rep, t, s).add(pass.bias());
-        DataType type = scores.getDataType();
-        NDArray probs = type == DataType.FLOAT32 ? scores.softmax(-1)
-                : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
+        NDArray probs = softmax(scores.reshape(b, kvHeads, rep, t, s).add(pass.bias()), v.getDataType());
         NDArray o = probs.reshape(b, kvHeads, rep * t, s).matMul(v);                 // [B, KV, rep * T, D]
         o = o.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
         return Linear.linear(o, out).singletonOrThrow();
+    }
+
+    /**
+     * T = 1: one decode step. With a single query position the head axis can stand where the time axis
+     * was, so no transpose is needed: {@code [B, H + 2KV, D]} splits into q, k, v, and query head
+     * {@code h = kv * rep + r} is row {@code (kv, r)} of {@code [B, KV, rep, D]}.
+     */
+    private NDArray step(NDArray proj, long b, ForwardPass pass, int layer) {
+        int rep = heads / kvHeads;
+        proj = proj.reshape(b, heads + 2L * kvHeads, headDim);
+        NDList parts = proj.split(new long[] {heads + kvHeads}, 1);
+        NDArray qk = parts.get(0);                                                   // [B, H + KV, D]
+        if (qkNorm != null) {
+            qk = RmsNorm.apply(qk, qkNorm, eps);
+        }
+        qk = RotaryEmbedding.apply(qk, pass.cos(), pass.signedSin());                // cos: [B, 1, D]
+        NDList qkParts = qk.split(new long[] {heads}, 1);
+        NDArray q = qkParts.get(0).mul(scale).reshape(b, kvHeads, rep, headDim);
+        NDArray k = qkParts.get(1).expandDims(2);                                     // [B, KV, 1, D]
+        NDArray v = parts.get(1).expandDims(2);                                       // [B, KV, 1, D]
+        KvCache cache = pass.cache();
+        if (cache == null) {
+            throw new IllegalStateException("a one-token step needs a KV cache");
+        }
+        cache.write(layer, k, v);
+        int upto = cache.length() + 1;
+        NDArray keys = cache.keys(layer, upto);                                       // [B, KV, S, D]
+        NDArray values = cache.values(layer, upto);
+        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                        // [B, KV, rep, S]
+        NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, S]
+        NDArray o = probs.matMul(values);                                             // [B, KV, rep, D]
+        return Linear.linear(o.reshape(b, 1, (long) heads * headDim), out).singletonOrThrow();
+    }
+
+    private static NDArray softmax(NDArray scores, DataType type) {
+        NDArray p = scores.softmax(-1);
+        return p.getDataType() == type ? p : p.toType(type, false);
     }
 }

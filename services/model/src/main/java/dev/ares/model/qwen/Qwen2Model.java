@@ -26,14 +26,15 @@ import java.util.List;
  */
 public final class Qwen2Model extends QwenModel {
     private Qwen2Model(QwenConfig c, DeviceSpec d, NDManager m, NDArray embed, NDArray head, NDArray norm,
-                       List<DecoderLayer> layers) {
-        super(c, d, m, embed, head, norm, layers);
+                       List<DecoderLayer> layers, NDArray eps) {
+        super(c, d, m, embed, head, norm, layers, eps);
     }
 
     static Qwen2Model build(QwenConfig c, DeviceSpec d, NDManager m, WeightStore w) {
         long hidden = c.hiddenSize();
         long q = (long) c.numHeads() * c.headDim();
         long kv = (long) c.numKvHeads() * c.headDim();
+        NDArray eps = epsArray(m, c);
         NDArray embed = tensor(w, m, d, "model.embed_tokens.weight", c.vocabSize(), hidden);
         List<DecoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
@@ -45,15 +46,15 @@ public final class Qwen2Model extends QwenModel {
                     tensor(w, m, d, p + "self_attn.k_proj.bias", kv),
                     tensor(w, m, d, p + "self_attn.v_proj.bias", kv));
             GqaAttention attn = new GqaAttention(qkv, bias, tensor(w, m, d, p + "self_attn.o_proj.weight", hidden, q),
-                    null, c.numHeads(), c.numKvHeads(), c.headDim(), c.rmsNormEps());
+                    null, c.numHeads(), c.numKvHeads(), c.headDim(), eps);
             SwiGluMlp mlp = new SwiGluMlp(fuse(tensor(w, m, d, p + "mlp.gate_proj.weight", c.intermediateSize(), hidden),
                     tensor(w, m, d, p + "mlp.up_proj.weight", c.intermediateSize(), hidden)),
                     tensor(w, m, d, p + "mlp.down_proj.weight", hidden, c.intermediateSize()));
             layers.add(new DecoderLayer(tensor(w, m, d, p + "input_layernorm.weight", hidden), attn,
-                    tensor(w, m, d, p + "post_attention_layernorm.weight", hidden), mlp, c.rmsNormEps()));
+                    tensor(w, m, d, p + "post_attention_layernorm.weight", hidden), mlp, eps));
         }
         NDArray norm = tensor(w, m, d, "model.norm.weight", hidden);
         NDArray head = c.tieWordEmbeddings() ? embed : tensor(w, m, d, "lm_head.weight", c.vocabSize(), hidden);
-        return new Qwen2Model(c, d, m, embed, head, norm, layers);
+        return new Qwen2Model(c, d, m, embed, head, norm, layers, eps);
     }
 }

@@ -40,9 +40,13 @@ public abstract class QwenModel implements AutoCloseable {
     protected final NDArray finalNorm;
     protected final List<DecoderLayer> layers;
     protected final RotaryEmbedding rope;
+    protected final NDArray eps;
+
+    /** Most positions a RoPE table holds (bounds its memory for models with very long contexts). */
+    public static final int MAX_TABULATED_POSITIONS = 131072;
 
     protected QwenModel(QwenConfig config, DeviceSpec device, NDManager manager, NDArray embed, NDArray lmHead,
-                        NDArray finalNorm, List<DecoderLayer> layers) {
+                        NDArray finalNorm, List<DecoderLayer> layers, NDArray eps) {
         this.config = config;
         this.device = device;
         this.manager = manager;
@@ -50,7 +54,9 @@ public abstract class QwenModel implements AutoCloseable {
         this.lmHead = lmHead;
         this.finalNorm = finalNorm;
         this.layers = List.copyOf(layers);
-        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        this.eps = eps;
+        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(),
+                Math.min(config.maxPositionEmbeddings(), MAX_TABULATED_POSITIONS), device.dataType());
     }
 
     /**
@@ -134,9 +140,16 @@ public abstract class QwenModel implements AutoCloseable {
             } else {
                 keyMask = valid;
             }
+            boolean oneToken = t == 1 && cache != null;
             NDArray bias = attentionBias(keyMask, offset, t);
-            NDList angles = rope.angles(positions, device.dataType());
-            ForwardPass pass = new ForwardPass(rope, angles, bias, cache);
+            NDList angles = rope.angles(positions);                                    // [B, T, D] each
+            ForwardPass pass;
+            if (oneToken) {
+                pass = new ForwardPass(angles.get(0), angles.get(1), bias.reshape(b, 1, 1, bias.getShape().get(4)),
+                        cache, true);
+            } else {
+                pass = new ForwardPass(angles.get(0).expandDims(2), angles.get(1).expandDims(2), bias, cache, false);
+            }
             NDArray x = embed.getNDArrayInternal().embedding(inputIds, embed, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
             for (int i = 0; i < layers.size(); i++) {
                 x = layers.get(i).forward(x, pass, i);
@@ -144,7 +157,7 @@ public abstract class QwenModel implements AutoCloseable {
             if (lastOnly && t > 1) {
                 x = x.get(new NDIndex(":, {}:", t - 1));
             }
-            x = RmsNorm.apply(x, finalNorm, config.rmsNormEps());
+            x = RmsNorm.apply(x, finalNorm, eps);
             logits = Linear.linear(x, lmHead).singletonOrThrow();
             if (logits.getDataType() != DataType.FLOAT32) {
                 logits = logits.toType(DataType.FLOAT32, false);
@@ -173,6 +186,16 @@ public abstract class QwenModel implements AutoCloseable {
         }
         NDArray bias = allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED);
         return bias.reshape(new Shape(b, 1, 1, bias.getShape().get(1), s));
+    }
+
+    /** The RMSNorm epsilon as a one-element float32 array owned by {@code m}. */
+    protected static NDArray epsArray(NDManager m, QwenConfig c) {
+        return m.create(new float[] {(float) c.rmsNormEps()});
+    }
+
+    /** Positions the model can encode (the RoPE table size). */
+    public int maxPositions() {
+        return rope.maxPositions();
     }
 
     /** Loads one tensor in the compute dtype with the shape the configuration implies. */

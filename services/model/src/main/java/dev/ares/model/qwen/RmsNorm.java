@@ -15,14 +15,15 @@ public final class RmsNorm {
     /**
      * @param x      activations {@code [..., n]}
      * @param weight gain {@code [n]} (or any shape that broadcasts against {@code x}, e.g. {@code [heads, n]})
-     * @param eps    variance epsilon
+     * @param eps    float32 array holding the variance epsilon (one element; precreated, since every scalar
+     *               operand costs DJL an extra native allocation)
      * @return normalised activations, shape and dtype of {@code x}
      */
-    public static NDArray apply(NDArray x, NDArray weight, double eps) {
+    public static NDArray apply(NDArray x, NDArray weight, NDArray eps) {
         DataType type = x.getDataType();
         NDArray x32 = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        NDArray inv = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
-        NDArray y = x32.div(inv);
+        NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        NDArray y = x32.div(rms);
         if (type != DataType.FLOAT32) {
             y = y.toType(type, false);
         }

@@ -4,60 +4,78 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
 
 /**
  * Rotary position embedding (Su et al. 2021, RoFormer, eq. 34) in the "rotate half" layout of the Hugging
  * Face Qwen models: channel {@code i} and {@code i + d/2} form a pair rotated by angle
- * {@code p * theta^(-2i/d)} for position {@code p}. Angles are computed in float32 from the position ids,
- * as in the reference.
+ * {@code p * theta^(-2i/d)} for position {@code p}.
+ *
+ * <p>Cosines and sines are tabulated once for positions {@code [0, maxPositions)} with the angle computed in
+ * float32 as the reference does; a forward pass looks its positions up in the tables. The sine table carries
+ * the sign of {@code rotate_half}: {@code rotate_half(x) * sin == swap_halves(x) * [-sin, sin]}.
  */
 public final class RotaryEmbedding {
-    private final NDArray invFreq;
+    private final NDArray cosTable;
+    private final NDArray sinTable;
     private final int headDim;
+    private final int maxPositions;
 
     /**
-     * @param manager owner of the frequency table
-     * @param headDim rotated width (even)
-     * @param theta   RoPE base ({@code rope_theta})
+     * @param manager      owner of the tables
+     * @param headDim      rotated width (even)
+     * @param theta        RoPE base ({@code rope_theta})
+     * @param maxPositions positions tabulated
+     * @param type         element type of the tables (the compute dtype)
      */
-    public RotaryEmbedding(NDManager manager, int headDim, double theta) {
+    public RotaryEmbedding(NDManager manager, int headDim, double theta, int maxPositions, DataType type) {
         this.headDim = headDim;
+        this.maxPositions = maxPositions;
         float[] f = new float[headDim / 2];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
         }
-        this.invFreq = manager.create(f);
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray pos = tmp.arange(0, maxPositions).toType(DataType.FLOAT32, false).expandDims(1);
+            NDArray angle = pos.mul(tmp.create(f).expandDims(0));                   // [P, D/2] in float32
+            NDArray cos = angle.cos();
+            NDArray sin = angle.sin();
+            NDArray c = cos.concat(cos, 1).toType(type, false);
+            NDArray s = sin.neg().concat(sin, 1).toType(type, false);
+            c.attach(manager);
+            s.attach(manager);
+            this.cosTable = c;
+            this.sinTable = s;
+        }
+    }
+
+    /** Positions covered by the tables. */
+    public int maxPositions() {
+        return maxPositions;
     }
 
     /**
-     * Cosines and sines for the given positions.
+     * Table rows for the given positions.
      *
-     * @param positions int64 position ids {@code [B, T]}
-     * @param type      dtype of the activations they will multiply
-     * @return {@code (cos, sin)}, each {@code [B, T, 1, headDim]} (the 1 broadcasts over heads)
+     * @param positions int64 position ids {@code [B, T]}, each in {@code [0, maxPositions)}
+     * @return {@code (cos, signedSin)}, each {@code [B, T, headDim]}
      */
-    public NDList angles(NDArray positions, DataType type) {
-        NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(invFreq);
-        NDArray emb = freqs.concat(freqs, -1).expandDims(2);
-        NDArray cos = emb.cos();
-        NDArray sin = emb.sin();
-        if (type != DataType.FLOAT32) {
-            cos = cos.toType(type, false);
-            sin = sin.toType(type, false);
-        }
+    public NDList angles(NDArray positions) {
+        NDArray cos = cosTable.getNDArrayInternal().embedding(positions, cosTable, SparseFormat.DENSE)
+                .singletonOrThrow();
+        NDArray sin = sinTable.getNDArrayInternal().embedding(positions, sinTable, SparseFormat.DENSE)
+                .singletonOrThrow();
         return new NDList(cos, sin);
     }
 
     /**
-     * Rotates {@code x} ({@code [B, T, heads, headDim]}) by the angles of {@link #angles}:
-     * {@code x * cos + rotate_half(x) * sin}, where {@code rotate_half([a, b]) = [-b, a]}.
+     * Rotates {@code x} ({@code [..., headDim]}) by angles that broadcast against it:
+     * {@code x * cos + swap_halves(x) * signedSin}.
      */
-    public NDArray apply(NDArray x, NDList angles) {
-        int half = headDim / 2;
-        NDArray first = x.get("..., :" + half);
-        NDArray second = x.get("..., " + half + ":");
-        NDArray rotated = second.neg().concat(first, -1);
-        return x.mul(angles.get(0)).add(rotated.mul(angles.get(1)));
+    public static NDArray apply(NDArray x, NDArray cos, NDArray signedSin) {
+        NDList halves = x.split(2, x.getShape().dimension() - 1);
+        NDArray swapped = halves.get(1).concat(halves.get(0), -1);
+        return x.mul(cos).add(swapped.mul(signedSin));
     }
 
     /** Rotated width. */

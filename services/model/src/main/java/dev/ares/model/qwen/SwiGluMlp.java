@@ -11,7 +11,6 @@ import ai.djl.nn.core.Linear;
 public final class SwiGluMlp {
     final NDArray gateUp;
     final NDArray down;
-    private final int intermediate;
 
     /**
      * @param gateUp fused {@code [2 * intermediate, hidden]} weight: rows {@code [0, I)} are {@code gate_proj},
@@ -21,14 +20,14 @@ public final class SwiGluMlp {
     public SwiGluMlp(NDArray gateUp, NDArray down) {
         this.gateUp = gateUp;
         this.down = down;
-        this.intermediate = Math.toIntExact(down.getShape().get(1));
     }
 
     /** {@code x [..., hidden]} to {@code [..., hidden]}. */
     public NDArray forward(NDArray x) {
         NDArray gu = Linear.linear(x, gateUp).singletonOrThrow();
-        NDArray gate = gu.get("..., :" + intermediate);
-        NDArray up = gu.get("..., " + intermediate + ":");
+        ai.djl.ndarray.NDList halves = gu.split(2, gu.getShape().dimension() - 1);
+        NDArray gate = halves.get(0);
+        NDArray up = halves.get(1);
         NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
         return Linear.linear(act, down).singletonOrThrow();
     }

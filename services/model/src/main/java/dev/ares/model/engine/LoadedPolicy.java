@@ -1,0 +1,173 @@
+package dev.ares.model.engine;
+
+import dev.ares.core.protocol.ChatMessage;
+import dev.ares.core.protocol.SamplingParams;
+import dev.ares.core.trigger.TriggerTable;
+import dev.ares.core.trigger.TriggerVocabulary;
+import dev.ares.model.DeviceSpec;
+import dev.ares.model.generation.GenerationParams;
+import dev.ares.model.generation.GenerationResult;
+import dev.ares.model.generation.Generator;
+import dev.ares.model.qwen.QwenModel;
+import dev.ares.model.tokenizer.ChatTemplate;
+import dev.ares.model.tokenizer.ChatTemplates;
+import dev.ares.model.tokenizer.QwenTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One servable policy: a Qwen model loaded from a Hugging Face folder with its tokenizer, chat template,
+ * end-of-sequence ids and reasoning-trigger table (architecture.md §5, §6), and the version it was announced as.
+ * Leased by requests ({@link #acquire()}/{@link #release()}) so that a hot swap closes it only when the last
+ * request that started on it has finished.
+ */
+public final class LoadedPolicy {
+    private final QwenModel model;
+    private final QwenTokenizer tokenizer;
+    private final ChatTemplate template;
+    private final Generator generator;
+    private final TriggerTable triggers;
+    private final Set<Integer> eosIds;
+    private final long version;
+    private final Path dir;
+    private final AtomicInteger leases = new AtomicInteger(1);
+
+    private LoadedPolicy(QwenModel model, QwenTokenizer tokenizer, ChatTemplate template, TriggerTable triggers,
+                         Set<Integer> eosIds, long version, Path dir) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.generator = new Generator(model, tokenizer::decode);
+        this.triggers = triggers;
+        this.eosIds = eosIds;
+        this.version = version;
+        this.dir = dir;
+    }
+
+    /**
+     * Loads {@code dir} on {@code device}.
+     *
+     * @param version the policy version it is served as (0 for a folder given by configuration)
+     * @throws dev.ares.model.ModelFormatException naming the file and tensor or field when the folder is unusable
+     */
+    public static LoadedPolicy load(Path dir, long version, DeviceSpec device, TriggerVocabulary words) {
+        QwenModel model = QwenModel.load(dir, device);
+        QwenTokenizer tokenizer = null;
+        try {
+            tokenizer = QwenTokenizer.load(dir);
+            tokenizer.checkFits(model.config());
+            Set<Integer> eos = new LinkedHashSet<>();
+            for (int id : model.config().eosTokenIds()) {
+                if (id >= 0 && id < model.config().vocabSize()) {
+                    eos.add(id);
+                }
+            }
+            for (String special : List.of("<|im_end|>", "<|endoftext|>")) {
+                Integer id = tokenizer.specialId(special);
+                if (id != null) {
+                    eos.add(id);
+                }
+            }
+            String[] vocab = new String[tokenizer.vocabSize()];
+            for (int i = 0; i < vocab.length; i++) {
+                vocab[i] = tokenizer.decode(new int[] {i});
+            }
+            return new LoadedPolicy(model, tokenizer, ChatTemplates.forModel(dir), TriggerTable.build(vocab, words), eos,
+                    version, dir);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The version this policy is served as. */
+    public long version() {
+        return version;
+    }
+
+    /** The folder it was loaded from. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The reasoning-trigger table of this tokenizer. */
+    public TriggerTable triggers() {
+        return triggers;
+    }
+
+    /** The model's vocabulary size (ids at or above it are rejected). */
+    public int vocabSize() {
+        return model.config().vocabSize();
+    }
+
+    /** Chat messages rendered by the model's template (with the generation prompt) and encoded. */
+    public int[] encodeChat(List<ChatMessage> messages) {
+        return tokenizer.encode(template.render(messages, true));
+    }
+
+    /** Text encoded as is. */
+    public int[] encode(String text) {
+        return tokenizer.encode(text);
+    }
+
+    /** Ids decoded to text. */
+    public String decode(int[] ids) {
+        return tokenizer.decode(ids);
+    }
+
+    /**
+     * {@code n} samples of one prompt in one batch.
+     *
+     * @throws IllegalArgumentException when a prompt id lies outside the vocabulary or the prompt plus
+     *     {@code maxNewTokens} exceeds the model's context
+     */
+    public List<GenerationResult> sample(int[] prompt, SamplingParams sampling, int n, int topLogprobs) {
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= vocabSize()) {
+                throw new IllegalArgumentException("prompt token " + prompt[i] + " at index " + i
+                        + " is outside the vocabulary of " + vocabSize());
+            }
+        }
+        int context = model.config().maxPositionEmbeddings();
+        if (prompt.length + sampling.maxNewTokens() > context) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens "
+                    + sampling.maxNewTokens() + " exceeds the model's context of " + context);
+        }
+        List<int[]> prompts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            prompts.add(prompt);
+        }
+        // one generation at a time per model: requests are serialised here until continuous batching (issue 7)
+        synchronized (generator) {
+            return generator.generate(prompts, GenerationParams.of(sampling, eosIds).withTopLogprobs(topLogprobs));
+        }
+    }
+
+    /** Takes a lease; false when the policy has already been closed. */
+    boolean acquire() {
+        while (true) {
+            int n = leases.get();
+            if (n == 0) {
+                return false;
+            }
+            if (leases.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Returns a lease; the last one closes the model. */
+    void release() {
+        if (leases.decrementAndGet() == 0) {
+            tokenizer.close();
+            model.close();
+        }
+    }
+}
