@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -45,8 +46,9 @@ public final class ColdStartWriter {
     public static void write(List<CsSelection> rows, Path jsonl, PromptFormat format) throws IOException {
         Path dir = jsonl.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, jsonl.getFileName().toString(), ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        Path tmp = dir.resolve(jsonl.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime()));
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
             for (CsSelection s : rows) {
                 w.write(JSON.writeValueAsString(row(s, dir, format)));
                 w.write('\n');
