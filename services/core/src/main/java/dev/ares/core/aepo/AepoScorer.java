@@ -228,6 +228,7 @@ public final class AepoScorer {
         final double[] means;
         final double[] values;
         final double[] work;
+        final double[] range = new double[2];
         final boolean[] events;
 
         Scratch(int maxLen) {
@@ -241,7 +242,7 @@ public final class AepoScorer {
 
     private static int windows(TrajectoryInput t, int w, Windows.Mode mode, Scratch s, List<GroupInput> groups,
                                int[] groupStart, int index) {
-        int nValid = Windows.windowMean(t.entropies(), 0, t.length(), w, mode, s.prefix, s.means);
+        int nValid = Windows.windowMean(t.entropies(), 0, t.length(), w, mode, s.prefix, s.means, s.range);
         if (!Double.isFinite(s.prefix[t.length()])) {
             float[] h = t.entropies();
             for (int p = 0; p < t.length(); p++) {
@@ -273,10 +274,15 @@ public final class AepoScorer {
                 return Double.NaN;
             }
             float[] h = t.entropies();
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
             for (int p = 0; p < len; p++) {
-                s.values[p] = h[p];
+                double v = h[p];
+                s.values[p] = v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
-            return Quantiles.quantile(s.values, len, tc.quantile(), s.work);
+            return Quantiles.quantileInRange(s.values, len, tc.quantile(), s.work, min, max);
         }
         if (nValid == 0) {
             return Double.NaN;
@@ -286,7 +292,8 @@ public final class AepoScorer {
             // the means array has room for len entries; padding goes after the complete windows
             count = Quantiles.padRunningMean(s.means, nValid, len);
         }
-        return Quantiles.quantile(s.means, count, tc.quantile(), s.work);
+        // padding repeats the mean of the complete windows, which lies inside their [min, max]
+        return Quantiles.quantileInRange(s.means, count, tc.quantile(), s.work, s.range[0], s.range[1]);
     }
 
     private static void events(TrajectoryInput t, int nValid, double tau, AepoConfig cfg, Scratch s,

@@ -67,9 +67,6 @@ public final class Quantiles {
             System.arraycopy(src, 0, scratch, 0, n);
             return quantileInPlace(scratch, n, q);
         }
-        double pos = q * (n - 1);
-        int lo = (int) Math.floor(pos);
-        double frac = pos - lo;
         double min = src[0];
         double max = src[0];
         for (int i = 1; i < n; i++) {
@@ -77,6 +74,26 @@ public final class Quantiles {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
+        return quantileInRange(src, n, q, scratch, min, max);
+    }
+
+    /**
+     * {@link #quantile(double[], int, double, double[])} when the caller already knows the smallest and largest
+     * of the n values (e.g. from {@link Windows}); saves one pass.
+     *
+     * @param min the smallest value of src[0..n-1]
+     * @param max the largest value of src[0..n-1]
+     */
+    public static double quantileInRange(double[] src, int n, double q, double[] scratch, double min, double max) {
+        Checks.positive(n, "n");
+        Checks.inRange(q, 0.0, 1.0, "q");
+        if (n < 256) {
+            System.arraycopy(src, 0, scratch, 0, n);
+            return quantileInPlace(scratch, n, q);
+        }
+        double pos = q * (n - 1);
+        int lo = (int) Math.floor(pos);
+        double frac = pos - lo;
         if (!(max > min)) {
             if (max == min) {
                 return min;

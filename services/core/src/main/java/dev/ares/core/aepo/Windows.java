@@ -92,20 +92,87 @@ public final class Windows {
      */
     public static int windowMean(float[] h, int offset, int len, int w, Mode mode, double[] prefixScratch,
                                  double[] out) {
+        return windowMean(h, offset, len, w, mode, prefixScratch, out, null);
+    }
+
+    /**
+     * As {@link #windowMean(float[], int, int, int, Mode, double[], double[])}, also reporting the smallest and
+     * largest mean (used to bin the per-sequence quantile without another pass).
+     *
+     * @param rangeOut when non-null and n &gt; 0, receives {min, max} of the n means
+     * @return n, the number of anchors with a complete window
+     */
+    public static int windowMean(float[] h, int offset, int len, int w, Mode mode, double[] prefixScratch,
+                                 double[] out, double[] rangeOut) {
         Checks.positive(w, "w");
-        double acc = 0.0;
-        prefixScratch[0] = 0.0;
-        for (int i = 0; i < len; i++) {
-            acc += h[offset + i];
-            prefixScratch[i + 1] = acc;
-        }
+        prefix(h, offset, len, prefixScratch);
         int n = mode.validCount(len, w);
         int shift = mode == Mode.FORWARD_EXCLUSIVE ? 1 : 0;
         double invW = 1.0 / w;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            out[i] = (prefixScratch[i + shift + w] - prefixScratch[i + shift]) * invW;
+            double m = (prefixScratch[i + shift + w] - prefixScratch[i + shift]) * invW;
+            out[i] = m;
+            min = Math.min(min, m);
+            max = Math.max(max, m);
+        }
+        if (rangeOut != null) {
+            rangeOut[0] = min;
+            rangeOut[1] = max;
         }
         return n;
+    }
+
+    /**
+     * Prefix sums P[0] = 0, P[i+1] = P[i] + h[offset+i]. The sum runs as four independent chains over the four
+     * quarters of the response (the additions of one chain wait on each other; four chains overlap), then the
+     * quarter offsets are added.
+     */
+    static void prefix(float[] h, int offset, int len, double[] p) {
+        p[0] = 0.0;
+        int q = len >>> 2;
+        if (q < 64) {
+            double acc = 0.0;
+            for (int i = 0; i < len; i++) {
+                acc += h[offset + i];
+                p[i + 1] = acc;
+            }
+            return;
+        }
+        int b1 = q;
+        int b2 = 2 * q;
+        int b3 = 3 * q;
+        double a0 = 0.0;
+        double a1 = 0.0;
+        double a2 = 0.0;
+        double a3 = 0.0;
+        for (int i = 0; i < q; i++) {
+            a0 += h[offset + i];
+            p[i + 1] = a0;
+            a1 += h[offset + b1 + i];
+            p[b1 + i + 1] = a1;
+            a2 += h[offset + b2 + i];
+            p[b2 + i + 1] = a2;
+            a3 += h[offset + b3 + i];
+            p[b3 + i + 1] = a3;
+        }
+        for (int i = b3 + q; i < len; i++) {
+            a3 += h[offset + i];
+            p[i + 1] = a3;
+        }
+        double o1 = p[b1];
+        double o2 = o1 + p[b2];
+        double o3 = o2 + p[b3];
+        for (int i = b1 + 1; i <= b2; i++) {
+            p[i] += o1;
+        }
+        for (int i = b2 + 1; i <= b3; i++) {
+            p[i] += o2;
+        }
+        for (int i = b3 + 1; i <= len; i++) {
+            p[i] += o3;
+        }
     }
 
     /** Convenience form of {@link #windowMean(float[], int, int, int, Mode, double[], double[])} for one array. */

@@ -53,6 +53,39 @@ class AepoPropertyTest {
 
     @ParameterizedTest
     @MethodSource("seeds")
+    void blockedPrefixSumsMatchTheSequentialSumOnLongResponses(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int len = 200 + rnd.nextInt(5000);
+        int offset = rnd.nextInt(10);
+        float[] h = entropies(rnd, len + offset);
+        double[] p = new double[len + 1];
+        Windows.prefix(h, offset, len, p);
+        double acc = 0;
+        for (int i = 0; i < len; i++) {
+            acc += h[offset + i];
+            assertEquals(acc, p[i + 1], 1e-9 * Math.max(1, acc), "prefix " + (i + 1) + " of " + len);
+        }
+        double[] out = new double[len + 1];
+        double[] range = new double[2];
+        int w = 1 + rnd.nextInt(8);
+        int n = Windows.windowMean(h, offset, len, w, Windows.Mode.FORWARD_EXCLUSIVE, new double[len + 1], out, range);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double direct = 0;
+            for (int k = 1; k <= w; k++) {
+                direct += h[offset + i + k];
+            }
+            assertEquals(direct / w, out[i], 1e-9);
+            lo = Math.min(lo, out[i]);
+            hi = Math.max(hi, out[i]);
+        }
+        assertEquals(lo, range[0], 0.0);
+        assertEquals(hi, range[1], 0.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
     void hweCountIsNonIncreasingInTau(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int len = 5 + rnd.nextInt(300);
