@@ -117,6 +117,24 @@ public final class Curriculum {
     }
 
     /**
+     * Up to {@code n} tasks of {@code which} split with distinct ids, in stream order, looking at no more than
+     * {@code maxDraws} tasks of {@link #stream(Split, long)}: an evaluation set without repeats. Fewer than {@code n}
+     * come back when the entries' problem space is smaller (level-1 addition holds about 8 held-out problems).
+     */
+    public List<Task> takeDistinct(Split which, long seed, int n, int maxDraws) {
+        Iterator<Task> it = stream(which, seed);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Task> out = new ArrayList<>();
+        for (int draw = 0; draw < maxDraws && out.size() < n; draw++) {
+            Task t = it.next();
+            if (seen.add(t.problem().id())) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Generates a task of {@code family} at {@code level} that lies in split {@code which}, trying seeds
      * {@code seed, seed + 1, ...}.
      *

@@ -127,6 +127,23 @@ class DeterminismAndSplitTest {
     }
 
     @Test
+    void distinctHeldOutSetOfLevelOneAdditionIsTheWholeHeldOutSpace() {
+        Curriculum c = Curriculum.builder().add("addition", 1, 1).build();
+        int expected = 0;
+        for (int a = 1; a <= 9; a++) {
+            for (int b = 1; b <= 9; b++) {
+                Problem p = ProblemKeys.problem("addition", 1, "What is " + a + " + " + b + "?", Integer.toString(a + b), null, 0.9);
+                expected += c.split().of(p) == Split.HELDOUT ? 1 : 0;
+            }
+        }
+        List<Task> held = c.takeDistinct(Split.HELDOUT, 5, 100, 5000);
+        assertEquals(expected, held.size(), "every held-out level-1 addition, once each");
+        assertEquals(held.size(), held.stream().map(t -> t.problem().id()).distinct().count());
+        List<Task> train = c.takeDistinct(Split.TRAIN, 5, 100, 20000);
+        assertEquals(81 - expected, train.size());
+    }
+
+    @Test
     void curriculumRejectsBadEntries() {
         assertThrows(IllegalArgumentException.class, () -> Curriculum.builder().build());
         assertThrows(IllegalArgumentException.class, () -> Curriculum.builder().add("addition", 1, 0));
