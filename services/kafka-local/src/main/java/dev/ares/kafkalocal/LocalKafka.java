@@ -2,12 +2,6 @@ package dev.ares.kafkalocal;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +43,6 @@ public final class LocalKafka implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private static final int LOG_TAIL_LINES = 40;
-    private static final InetAddress LOOPBACK = loopback();
     /** Kafka's SocketServer message: "Socket server failed to bind to 127.0.0.1:PORT: ...". */
     private static final Pattern BIND_FAILURE = Pattern.compile("bind to [^\\s:]+:(\\d+)");
 
@@ -154,16 +147,16 @@ public final class LocalKafka implements AutoCloseable {
                     + existing.get().pid() + ", " + existing.get().bootstrapServers() + ")");
         }
         String classpath = BrokerClasspath.asString();
-        if (opts.port() != 0 && !isFree(opts.port())) {
+        if (opts.port() != 0 && !LocalPorts.isFree(opts.port())) {
             throw new PortInUseException(opts.port(), "");
         }
         // Ports this method picks can be taken by someone else before the broker binds them; such a
         // bind failure is retried with fresh ports. A port the caller chose is never retried.
         for (int attempt = 1; ; attempt++) {
-            int port = opts.port() == 0 ? freePort() : opts.port();
+            int port = opts.port() == 0 ? LocalPorts.freePort() : opts.port();
             int controllerPort;
             do {
-                controllerPort = freePort();
+                controllerPort = LocalPorts.freePort();
             } while (controllerPort == port);
             try {
                 return spawn(opts, classpath, port, controllerPort);
@@ -282,27 +275,11 @@ public final class LocalKafka implements AutoCloseable {
         stop();
     }
 
-    /** The last {@code lines} lines of the log file (empty if it cannot be read). */
-    public static String logTail(Path logFile, int lines) {
-        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-            long len = f.length();
-            int n = (int) Math.min(len, 64 * 1024);
-            byte[] buf = new byte[n];
-            f.seek(len - n);
-            f.readFully(buf);
-            String[] all = new String(buf, StandardCharsets.UTF_8).split("\r?\n");
-            int from = Math.max(0, all.length - lines);
-            return String.join(System.lineSeparator(), java.util.Arrays.copyOfRange(all, from, all.length));
-        } catch (IOException e) {
-            return "(log " + logFile + " unreadable: " + e + ")";
-        }
-    }
-
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         // A TCP connect succeeds ~2 s before the broker serves requests; use it only to avoid
         // Admin reconnect noise, and decide readiness on a successful describeCluster.
-        while (!canConnect(port)) {
+        while (!LocalPorts.canConnect(port)) {
             checkAliveAndDeadline(deadline, timeout);
             sleep(100);
         }
@@ -333,7 +310,7 @@ public final class LocalKafka implements AutoCloseable {
 
     private void checkAliveAndDeadline(long deadline, Duration timeout) {
         if (!process.isAlive()) {
-            String tail = logTail(logFile, LOG_TAIL_LINES);
+            String tail = LogTail.of(logFile, LOG_TAIL_LINES);
             if (tail.contains("Address already in use") || tail.contains("BindException")) {
                 Matcher m = BIND_FAILURE.matcher(tail);
                 int taken = m.find() ? Integer.parseInt(m.group(1)) : port;
@@ -347,7 +324,7 @@ public final class LocalKafka implements AutoCloseable {
             stopQuietly();
             throw new BrokerStartException("the broker on 127.0.0.1:" + port + " was not ready within "
                     + timeout.toSeconds() + " s (stopped it); log " + logFile + " ends with:"
-                    + System.lineSeparator() + logTail(logFile, LOG_TAIL_LINES));
+                    + System.lineSeparator() + LogTail.of(logFile, LOG_TAIL_LINES));
         }
     }
 
@@ -375,41 +352,6 @@ public final class LocalKafka implements AutoCloseable {
                 "logger.requestlog.name = kafka.request.logger",
                 "logger.requestlog.level = WARN",
                 "");
-    }
-
-    static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(LOOPBACK, port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 50, LOOPBACK)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
-    }
-
-    private static boolean canConnect(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LOOPBACK, port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static InetAddress loopback() {
-        try {
-            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(long ms) {

@@ -29,7 +29,7 @@ class LocalKafkaLifecycleTest {
 
         first.stop();
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " still alive");
-        assertTrue(LocalKafka.isFree(port), "port " + port + " still bound");
+        assertTrue(LocalPorts.isFree(port), "port " + port + " still bound");
         assertFalse(Files.exists(dataDir.resolve(BrokerFiles.PID_FILE)));
         assertTrue(LocalKafka.find(dataDir).isEmpty());
 
@@ -63,7 +63,7 @@ class LocalKafkaLifecycleTest {
             second.stop();
         }
         assertTrue(exited, "the broker outlived the process it watched");
-        assertTrue(LocalKafka.isFree(port), "port " + port + " still bound");
+        assertTrue(LocalPorts.isFree(port), "port " + port + " still bound");
         assertFalse(Files.exists(dataDir.resolve(BrokerFiles.PID_FILE)), "pid file left behind");
         assertTrue(Files.readString(second.logFile()).contains("watched process " + owner.pid() + " exited"));
     }

@@ -73,7 +73,7 @@ class LocalKafkaTest {
         }
         assertTrue(found.stop(Duration.ofSeconds(20)));
         assertFalse(kafka.isAlive(), "broker still alive after RunningBroker.stop");
-        assertTrue(LocalKafka.isFree(kafka.port()), "port still bound");
+        assertTrue(LocalPorts.isFree(kafka.port()), "port still bound");
         assertTrue(LocalKafka.find(dataDir).isEmpty());
     }
 
@@ -213,7 +213,7 @@ class LocalKafkaTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int controllerPort = taken.getLocalPort();
-            int clientPort = LocalKafka.freePort();
+            int clientPort = LocalPorts.freePort();
             PortInUseException e = assertThrows(PortInUseException.class, () -> LocalKafka.spawn(
                     LocalKafka.Options.of(tmp.resolve("bind"), clientPort), BrokerClasspath.asString(), clientPort, controllerPort));
             assertEquals(controllerPort, e.port(), e.getMessage());
