@@ -279,8 +279,12 @@ public final class AepoScorer {
             for (int p = 0; p < len; p++) {
                 double v = h[p];
                 s.values[p] = v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+                if (v < min) {
+                    min = v;
+                }
+                if (v > max) {
+                    max = v;
+                }
             }
             return Quantiles.quantileInRange(s.values, len, tc.quantile(), s.work, min, max);
         }

@@ -71,8 +71,12 @@ public final class Quantiles {
         double max = src[0];
         for (int i = 1; i < n; i++) {
             double v = src[i];
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
         }
         return quantileInRange(src, n, q, scratch, min, max);
     }

@@ -114,8 +114,13 @@ public final class Windows {
         for (int i = 0; i < n; i++) {
             double m = (prefixScratch[i + shift + w] - prefixScratch[i + shift]) * invW;
             out[i] = m;
-            min = Math.min(min, m);
-            max = Math.max(max, m);
+            // plain comparisons: rarely taken, so well predicted (Math.min/max pay for NaN and −0.0 handling)
+            if (m < min) {
+                min = m;
+            }
+            if (m > max) {
+                max = m;
+            }
         }
         if (rangeOut != null) {
             rangeOut[0] = min;
