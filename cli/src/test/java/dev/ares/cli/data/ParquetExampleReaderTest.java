@@ -200,6 +200,24 @@ class ParquetExampleReaderTest {
     }
 
     @Test
+    void datasetFilesPicksTheReaderByExtension() throws Exception {
+        Path pq = write("pick.parquet", List.of(new Row("a", "What is 2 + 2?", "4", null)), CompressionCodecName.SNAPPY);
+        Path jl = dir.resolve("pick.jsonl");
+        Files.writeString(jl, "{\"problem\":\"What is 3 + 3?\",\"answer\":\"6\"}\n");
+        try (var r = DatasetFiles.open(pq, BadRowPolicy.FAIL, e -> { })) {
+            assertTrue(r instanceof ParquetExampleReader);
+            assertEquals("4", r.next().answer());
+        }
+        try (var r = DatasetFiles.open(jl, BadRowPolicy.FAIL, e -> { })) {
+            assertEquals("6", r.next().answer());
+        }
+        Path csv = dir.resolve("x.csv");
+        Files.writeString(csv, "a,b\n");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> DatasetFiles.open(csv, BadRowPolicy.SKIP, x -> { }));
+        assertTrue(e.getMessage().contains("x.csv"), e.getMessage());
+    }
+
+    @Test
     void unsupportedCodecsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ParquetCodecs().getDecompressor(CompressionCodecName.BROTLI));
