@@ -269,7 +269,11 @@ public final class AepoScorer {
 
     private static double sequenceQuantile(TrajectoryInput t, int nValid, ThresholdConfig tc, Scratch s) {
         int len = t.length();
-        if (tc.source() == Threshold.Source.TOKEN_ENTROPY || (nValid == 0 && tc.pad() == Quantiles.Pad.RUNNING_MEAN)) {
+        if (nValid == 0 && tc.pad() == Quantiles.Pad.RUNNING_MEAN && tc.source() == Threshold.Source.WINDOW_MEAN) {
+            // official list for a response without a complete window: [H_0, mean([H_0]), …]
+            return len == 0 ? Double.NaN : t.entropies()[0];
+        }
+        if (tc.source() == Threshold.Source.TOKEN_ENTROPY) {
             if (len == 0) {
                 return Double.NaN;
             }

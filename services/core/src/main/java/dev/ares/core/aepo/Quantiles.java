@@ -17,7 +17,8 @@ public final class Quantiles {
         IGNORE,
         /**
          * Official code: positions without a full window take the running mean of the list so far (equal to the
-         * mean of the complete windows); a response without any complete window uses its raw token entropies.
+         * mean of the complete windows). A response without any complete window starts its list with its first
+         * token entropy H_0, so every entry, and the quantile, is H_0.
          */
         RUNNING_MEAN
     }
@@ -192,9 +193,8 @@ public final class Quantiles {
                     if (raw == null) {
                         throw new AepoInputException("raw entropies are required for Pad.RUNNING_MEAN");
                     }
-                    for (int i = 0; i < len; i++) {
-                        buf[i] = raw[r * t + i];
-                    }
+                    // official list: [H_0, mean([H_0]), …] = H_0 everywhere
+                    java.util.Arrays.fill(buf, 0, len, raw[r * t]);
                     n = len;
                 } else {
                     n = padRunningMean(buf, n, len);

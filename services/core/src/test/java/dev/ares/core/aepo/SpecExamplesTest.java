@@ -32,6 +32,19 @@ class SpecExamplesTest {
         assertEquals(10, cnt);
         assertArrayEquals(padded, buf, TOL);
         assertEquals(1.5875, Quantiles.quantile(padded, 0.95), TOL);
+
+        // no complete window (3 tokens, w = 4): the official list is [H_0, mean([H_0]), mean([H_0, H_0])]
+        float[] shortH = {0.7f, 2.0f, 3.0f};
+        Windows.Result sr = Windows.windowMean(shortH, all(3), 1, 3, 4, Windows.Mode.FORWARD_EXCLUSIVE);
+        assertEquals(0.7, Quantiles.seqQuantile(sr.mean(), sr.valid(), new int[] {3}, shortH, 1, 3, 0.95,
+                Quantiles.Pad.RUNNING_MEAN)[0], TOL);
+        assertEquals(Double.NaN, Quantiles.seqQuantile(sr.mean(), sr.valid(), new int[] {3}, shortH, 1, 3, 0.95,
+                Quantiles.Pad.IGNORE)[0]);
+        TrajectoryInput shortT = TrajectoryInput.of(true, true, shortH, new boolean[3]);
+        AepoConfig cfg = AepoConfig.code();
+        BatchResult br = AepoScorer.scoreBatch(List.of(new GroupInput("s", List.of(shortT, shortT))),
+                ControllerState.initial(cfg), cfg);
+        assertEquals(0.7, br.groups().get(0).trajectories().get(0).sequenceQuantile(), TOL);
     }
 
     @Test
