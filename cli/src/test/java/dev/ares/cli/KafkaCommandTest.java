@@ -140,7 +140,11 @@ class KafkaCommandTest {
             assertEquals(1, apply.code(), apply.toString());
             assertTrue(apply.err().contains("./ares kafka start") && apply.err().contains("--bootstrap"), apply.err());
         } finally {
-            System.setProperty("ares.repo.root", old);
+            if (old == null) {
+                System.clearProperty("ares.repo.root");
+            } else {
+                System.setProperty("ares.repo.root", old);
+            }
         }
     }
 }

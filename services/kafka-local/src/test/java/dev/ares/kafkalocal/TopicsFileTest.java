@@ -63,7 +63,7 @@ class TopicsFileTest {
     }
 
     @Test
-    void locateHonoursRepoRootAndFailsWithWhereItLooked() throws IOException {
+    void locateHonoursTheRepoRootProperty() throws IOException {
         Path root = Files.createTempDirectory("ares-topics");
         Files.createDirectories(root.resolve("kafka-topics"));
         Files.writeString(root.resolve("kafka-topics/topics.yaml"), valid());
@@ -73,7 +73,11 @@ class TopicsFileTest {
             assertEquals(root.resolve("kafka-topics/topics.yaml").toAbsolutePath(), TopicsFile.locate());
             assertEquals(List.of("t.one"), TopicsFile.loadDefault().topics().stream().map(TopicSpec::name).toList());
         } finally {
-            System.setProperty(TopicsFile.REPO_ROOT_PROPERTY, old);
+            if (old == null) {
+                System.clearProperty(TopicsFile.REPO_ROOT_PROPERTY);
+            } else {
+                System.setProperty(TopicsFile.REPO_ROOT_PROPERTY, old);
+            }
         }
     }
 
