@@ -188,6 +188,36 @@ public abstract class QwenModel implements AutoCloseable {
         return bias.reshape(new Shape(b, 1, 1, bias.getShape().get(1), s));
     }
 
+    /**
+     * The trainable arrays by name, for an optimiser and for autograd ({@code setRequiresGradient}). Fused
+     * arrays carry fused names ({@code model.layers.N.self_attn.qkv_proj.weight} = q, k, v rows;
+     * {@code model.layers.N.mlp.gate_up_proj.weight} = gate, up rows). A tied LM head appears once, as the
+     * embedding. Qwen3's q/k norm gains are left out: they are stored repeated per head, and training them
+     * there would untie the heads.
+     */
+    public java.util.Map<String, NDArray> parameters() {
+        java.util.Map<String, NDArray> p = new java.util.LinkedHashMap<>();
+        p.put("model.embed_tokens.weight", embed);
+        for (int i = 0; i < layers.size(); i++) {
+            DecoderLayer l = layers.get(i);
+            String n = "model.layers." + i + ".";
+            p.put(n + "input_layernorm.weight", l.inputNorm);
+            p.put(n + "self_attn.qkv_proj.weight", l.attention.qkv);
+            if (l.attention.qkvBias != null) {
+                p.put(n + "self_attn.qkv_proj.bias", l.attention.qkvBias);
+            }
+            p.put(n + "self_attn.o_proj.weight", l.attention.out);
+            p.put(n + "post_attention_layernorm.weight", l.postAttentionNorm);
+            p.put(n + "mlp.gate_up_proj.weight", l.mlp.gateUp);
+            p.put(n + "mlp.down_proj.weight", l.mlp.down);
+        }
+        p.put("model.norm.weight", finalNorm);
+        if (lmHead != embed) {
+            p.put("lm_head.weight", lmHead);
+        }
+        return p;
+    }
+
     /** The RMSNorm epsilon as a one-element float32 array owned by {@code m}. */
     protected static NDArray epsArray(NDManager m, QwenConfig c) {
         return m.create(new float[] {(float) c.rmsNormEps()});
