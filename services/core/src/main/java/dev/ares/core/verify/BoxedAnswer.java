@@ -51,11 +51,8 @@ public final class BoxedAnswer {
             int end = matchBrace(text, i);
             return end < 0 ? Optional.empty() : Optional.of(text.substring(i + 1, end));
         }
-        if (i == p || Character.isLetter(text.charAt(i))) {
-            // "\boxedx" is another command; "\boxed x" is allowed only with a separating space and a non-letter
-            if (i == p) {
-                return Optional.empty();
-            }
+        if (i == p) {
+            return Optional.empty(); // "\\boxedx" is another command name: the unbraced form needs a space
         }
         int j = i;
         while (j < text.length() && !Character.isWhitespace(text.charAt(j)) && text.charAt(j) != '$') {
