@@ -52,7 +52,7 @@ public final class BoxedAnswer {
             return end < 0 ? Optional.empty() : Optional.of(text.substring(i + 1, end));
         }
         if (i == p) {
-            return Optional.empty(); // "\\boxedx" is another command name: the unbraced form needs a space
+            return Optional.empty(); // "\boxedx" is another command name: the unbraced form needs a space
         }
         int j = i;
         while (j < text.length() && !Character.isWhitespace(text.charAt(j)) && text.charAt(j) != '$') {
