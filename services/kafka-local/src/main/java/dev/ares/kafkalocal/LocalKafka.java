@@ -322,8 +322,8 @@ public final class LocalKafka implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
             stopQuietly();
-            throw new BrokerStartException("the broker on 127.0.0.1:" + port + " was not ready within "
-                    + timeout.toSeconds() + " s (stopped it); log " + logFile + " ends with:"
+            throw new BrokerStartException("the broker (pid " + process.pid() + ") on 127.0.0.1:" + port
+                    + " was not ready within " + timeout.toMillis() + " ms (stopped it); log " + logFile + " ends with:"
                     + System.lineSeparator() + LogTail.of(logFile, LOG_TAIL_LINES));
         }
     }

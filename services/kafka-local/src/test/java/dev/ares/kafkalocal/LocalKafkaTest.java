@@ -222,6 +222,20 @@ class LocalKafkaTest {
     }
 
     @Test
+    void aReadinessTimeoutStopsTheChildAndShowsTheLogTail() {
+        Path dir = tmp.resolve("slow");
+        BrokerStartException e = assertThrows(BrokerStartException.class, () -> LocalKafka.start(
+                LocalKafka.Options.of(dir, 0).withStartTimeout(Duration.ofMillis(300))));
+        assertTrue(e.getMessage().contains("was not ready within 300 ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("starting Kafka broker on 127.0.0.1:"), "log tail missing: " + e.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid (\\d+)").matcher(e.getMessage());
+        assertTrue(m.find(), e.getMessage());
+        long pid = Long.parseLong(m.group(1));
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "child " + pid + " left running");
+        assertTrue(LocalKafka.find(dir).isEmpty());
+    }
+
+    @Test
     void secondStartOnTheSameDataDirIsRefused() {
         BrokerStartException e = assertThrows(BrokerStartException.class,
                 () -> LocalKafka.start(LocalKafka.Options.of(dataDir, 0)));
