@@ -48,7 +48,8 @@ public final class LatexNormalizer {
         }
         String s = answer.strip();
         s = stripDelimiters(s);
-        s = s.replace("\\\\", ",").replace("\\!", " ").replace("\\,", " ").replace("\\;", " ").replace("\\:", " ").replace("~", " ")
+        s = s.replace("\\\\", ",") // matrix row separator
+                .replace("\\!", " ").replace("\\,", " ").replace("\\;", " ").replace("\\:", " ").replace("~", " ")
                 .replace("\\ ", " ").replace("{,}", "").replace("\\$", " ").replace("$", " ");
         s = DEGREES.matcher(s).replaceAll("");
         s = TRIG_POWER.matcher(s).replaceAll("(\\\\$1{$3})^{$2}");
