@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
             DownCommand.class,
             KafkaCommand.class,
             TopicsCommand.class,
+            GenerateCommand.class,
+            ScoreCommand.class,
+            CurateCommand.class,
         })
 public final class AresCli implements Runnable {
 
@@ -26,9 +29,19 @@ public final class AresCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Builds the command line with error handling that prints a clear one-line message instead of a stack trace. */
+    /**
+     * Builds the command line: bad usage (an unknown subcommand or option) prints the error, suggestions and the
+     * usage, exit 2; a failure prints a clear one-line message instead of a stack trace, exit 1.
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AresCli());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("ares: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+            c.usage(c.getErr());
+            return 2;
+        });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("ares " + cmd.getCommandName() + ": " + message(ex));
             if (Boolean.getBoolean("ares.debug")) {

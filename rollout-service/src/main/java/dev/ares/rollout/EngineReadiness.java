@@ -4,7 +4,12 @@ import dev.ares.core.compute.Readiness;
 import dev.ares.core.compute.RolloutEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import dev.ares.kafkalocal.BrokerProbe;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -16,6 +21,21 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 @jakarta.enterprise.inject.Default
 @ApplicationScoped
 public class EngineReadiness implements HealthCheck {
+
+    @Inject
+    BrokerProbe broker;
+
+    /** Probes the brokers in the background every 2 s (3 s deadline), so readiness never blocks on them. */
+    @Produces
+    @ApplicationScoped
+    @io.quarkus.runtime.Startup
+    static BrokerProbe brokerProbe(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        return new BrokerProbe(bootstrap, Duration.ofSeconds(2), Duration.ofSeconds(3));
+    }
+
+    static void closeProbe(@Disposes BrokerProbe probe) {
+        probe.close();
+    }
 
     @Inject
     Instance<RolloutEngine> engines;
@@ -39,6 +59,8 @@ public class EngineReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Readiness r = current();
-        return HealthCheckResponse.named("rollout-engine").status(r.ready()).withData("reason", r.reason()).build();
+        BrokerProbe.Status b = broker.status();
+        return HealthCheckResponse.named("rollout-engine").status(r.ready() && b.up()).withData("reason", r.reason())
+                .withData("broker", b.detail()).build();
     }
 }
