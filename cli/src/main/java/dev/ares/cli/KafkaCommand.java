@@ -176,7 +176,33 @@ public final class KafkaCommand implements Runnable {
                 out.printf(fmt, t.name(), t.partitions(), t.replicationFactor(), c.get(TopicSpec.RETENTION_MS),
                         c.get(TopicSpec.CLEANUP_POLICY), c.get(TopicSpec.MAX_MESSAGE_BYTES), c.get(TopicSpec.COMPRESSION_TYPE));
             }
+            compareWithTopicsYaml(out, topics);
             return 0;
+        }
+
+        /** One summary line per kind of difference between the broker and kafka-topics/topics.yaml. */
+        private static void compareWithTopicsYaml(PrintWriter out, List<TopicState> topics) {
+            TopicsFile file = TopicsFile.loadDefault();
+            java.util.Map<String, TopicState> byName = new java.util.HashMap<>();
+            topics.forEach(t -> byName.put(t.name(), t));
+            List<String> missing = new java.util.ArrayList<>();
+            List<String> differing = new java.util.ArrayList<>();
+            for (TopicSpec spec : file.topics()) {
+                TopicState t = byName.get(spec.name());
+                if (t == null) {
+                    missing.add(spec.name());
+                } else if (!t.differencesFrom(spec).isEmpty()) {
+                    differing.add(spec.name() + ": " + String.join(", ", t.differencesFrom(spec)));
+                }
+            }
+            if (missing.isEmpty() && differing.isEmpty()) {
+                out.printf("topics.yaml: all %d topics present and matching%n", file.topics().size());
+                return;
+            }
+            if (!missing.isEmpty()) {
+                out.println("topics.yaml: missing " + String.join(", ", missing) + " (run ./ares topics apply)");
+            }
+            differing.forEach(d -> out.println("topics.yaml: differs " + d + " (run ./ares topics apply)"));
         }
     }
 }

@@ -63,6 +63,10 @@ class KafkaCommandTest {
         try {
             assertTrue(ares("kafka", "start", "--port", "0", "--data-dir", dir).out().contains("already running: pid " + pid));
 
+            Run empty = ares("kafka", "status", "--data-dir", dir);
+            assertEquals(0, empty.code(), empty.toString());
+            assertTrue(empty.out().contains("topics: none"), empty.out());
+
             Run apply = ares("topics", "apply", "--bootstrap", bootstrap);
             assertEquals(0, apply.code(), apply.toString());
             TopicsFile topics = TopicsFile.loadDefault();
@@ -78,6 +82,16 @@ class KafkaCommandTest {
                         Long.toString(t.retentionMs()), t.cleanupPolicy(), Integer.toString(t.maxMessageBytes()),
                         t.compressionType()), line.trim().replaceAll("\\s+", " "));
             }
+
+            assertTrue(status.out().contains("topics.yaml: all " + topics.topics().size() + " topics present and matching"),
+                    status.out());
+
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", bootstrap))) {
+                admin.deleteTopics(java.util.List.of("ares.train.events")).all().get(30, TimeUnit.SECONDS);
+            }
+            Run drift = ares("kafka", "status", "--data-dir", dir);
+            assertTrue(drift.out().contains("topics.yaml: missing ares.train.events (run ./ares topics apply)"), drift.out());
 
             Run clash = ares("kafka", "start", "--port", Integer.toString(port), "--data-dir", tmp.resolve("other").toString());
             assertEquals(1, clash.code(), clash.toString());

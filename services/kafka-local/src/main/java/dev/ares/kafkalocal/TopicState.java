@@ -20,6 +20,25 @@ public record TopicState(String name, int partitions, int replicationFactor, Map
         configs = Collections.unmodifiableMap(new TreeMap<>(configs));
     }
 
+    /**
+     * Differences from a spec: partition count and the configs of {@link TopicSpec#configs()}
+     * (replication is not compared, a small cluster caps it).
+     *
+     * @return e.g. {@code ["partitions 1 (topics.yaml: 4)", "retention.ms 1234 (topics.yaml: 86400000)"]}; empty when it matches
+     */
+    public java.util.List<String> differencesFrom(TopicSpec spec) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (partitions != spec.partitions()) {
+            out.add("partitions " + partitions + " (topics.yaml: " + spec.partitions() + ")");
+        }
+        spec.configs().forEach((k, v) -> {
+            if (!v.equals(configs.get(k))) {
+                out.add(k + " " + configs.get(k) + " (topics.yaml: " + v + ")");
+            }
+        });
+        return out;
+    }
+
     /** The configs topics.yaml sets ({@link TopicSpec#CONFIG_KEYS}), in {@link TopicSpec#configs()} order. */
     public Map<String, String> keyConfigs() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -107,6 +107,10 @@ class LocalKafkaTest {
         assertTrue(r.updated().get(0).startsWith("ares.train.events (retention.ms 1234 -> 2592000000"), r.toString());
         TopicState after = TopicAdmin.describe(bs).stream().filter(t -> t.name().equals("ares.train.events")).findFirst().orElseThrow();
         assertEquals("2592000000", after.configs().get("retention.ms"));
+        assertEquals(List.of(), after.differencesFrom(topics.topic("ares.train.events").orElseThrow()));
+        TopicSpec wanted = new TopicSpec("ares.train.events", "x", 3, 1, 5, "compact", 1048576, "producer");
+        assertEquals(List.of("partitions 1 (topics.yaml: 3)", "retention.ms 2592000000 (topics.yaml: 5)",
+                "cleanup.policy delete (topics.yaml: compact)"), after.differencesFrom(wanted));
 
         String name = "scratch.grow." + UUID.randomUUID();
         TopicSpec one = new TopicSpec(name, "scratch", 1, 3, 60000, "delete", 1048576, "producer");
