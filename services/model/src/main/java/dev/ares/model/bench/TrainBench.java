@@ -36,6 +36,11 @@ public final class TrainBench {
                 throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
+        System.out.println(run(threads));
+    }
+
+    /** Runs the benchmark with {@code threads} intra-op threads and returns the JSON line. */
+    public static String run(int threads) throws Exception {
         Engine.getInstance();
         ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         ai.djl.pytorch.jni.JniUtils.setNumInteropThreads(1);
@@ -69,7 +74,7 @@ public final class TrainBench {
                     best = Math.min(best, s);
                 }
             }
-            System.out.printf(java.util.Locale.ROOT, "{\"threads\":%d,\"train_tok_s_b8x256\":%.1f}%n", threads,
+            return String.format(java.util.Locale.ROOT, "{\"threads\":%d,\"train_tok_s_b8x256\":%.1f}", threads,
                     batch * (seq - 1) / best);
         }
     }
