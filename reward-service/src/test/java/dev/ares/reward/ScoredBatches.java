@@ -21,10 +21,17 @@ final class ScoredBatches {
     static List<ScoredBatch> score(AepoStepScorer scorer, String runId, int steps, int groups) {
         List<ScoredBatch> out = new ArrayList<>();
         for (int step = 0; step < steps; step++) {
-            for (int g = 0; g < groups; g++) {
-                out.addAll(scorer.accept(Records.group(Records.request(runId, runId + "-s" + step + "-g" + g, step,
-                        groups, 8), 32, 100L * step + g)));
-            }
+            out.addAll(scoreStep(scorer, runId, step, groups));
+        }
+        return out;
+    }
+
+    /** Offers the {@code groups} groups of one step; returns what the scorer published. */
+    static List<ScoredBatch> scoreStep(AepoStepScorer scorer, String runId, long step, int groups) {
+        List<ScoredBatch> out = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            out.addAll(scorer.accept(Records.group(Records.request(runId, runId + "-s" + step + "-g" + g, step,
+                    groups, 8), 32, 100L * step + g)));
         }
         return out;
     }
