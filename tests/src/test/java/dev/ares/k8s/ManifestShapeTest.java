@@ -37,6 +37,7 @@ class ManifestShapeTest {
     private static Rendered cpu;
     private static Rendered gpu;
     private static Rendered kafka;
+    private static Rendered smallKafka;
     private static TopicsFile topics;
 
     @BeforeAll
@@ -48,6 +49,7 @@ class ManifestShapeTest {
         cpu = new Rendered("cpu", Kustomize.render(kubectl.get(), repo.resolve("k8s/overlays/cpu")));
         gpu = new Rendered("gpu", Kustomize.render(kubectl.get(), repo.resolve("k8s/overlays/gpu")));
         kafka = new Rendered("kafka", Kustomize.render(kubectl.get(), repo.resolve("k8s/kafka")));
+        smallKafka = new Rendered("cpu/kafka", Kustomize.render(kubectl.get(), repo.resolve("k8s/overlays/cpu/kafka")));
         topics = TopicsFile.load(repo.resolve(TopicsFile.RELATIVE_PATH));
     }
 
@@ -165,8 +167,10 @@ class ManifestShapeTest {
         assertTrue(gpuMax > cpuMax, "the gpu overlay scales rollout further than the laptop overlay");
     }
 
-    @Test
-    void kafkaClusterCarriesEveryTopicOfTopicsYaml() {
+    @ParameterizedTest
+    @ValueSource(strings = {"kafka", "cpu/kafka"})
+    void kafkaClusterCarriesEveryTopicOfTopicsYaml(String name) {
+        Rendered kafka = name.equals("kafka") ? ManifestShapeTest.kafka : smallKafka;
         JsonNode cluster = kafka.ofKind("Kafka").get(0);
         assertEquals(topics.strimziCluster(), cluster.path("metadata").path("name").asText(), "the topics' strimzi.io/cluster is this Kafka");
         assertEquals("enabled", cluster.path("metadata").path("annotations").path("strimzi.io/kraft").asText(), "KRaft, no ZooKeeper");

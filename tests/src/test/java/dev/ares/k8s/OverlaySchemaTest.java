@@ -42,7 +42,7 @@ class OverlaySchemaTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/overlays/cpu", "k8s/overlays/gpu", "k8s/kafka", "k8s/monitoring"})
+    @ValueSource(strings = {"k8s/overlays/cpu", "k8s/overlays/gpu", "k8s/kafka", "k8s/overlays/cpu/kafka", "k8s/monitoring"})
     void everyRenderedResourceMatchesItsApiSchema(String kustomization) throws Exception {
         List<JsonNode> docs = Kustomize.render(kubectl, Kustomize.repoRoot().resolve(kustomization));
         assertFalse(docs.isEmpty(), kustomization + " renders nothing");
