@@ -16,6 +16,13 @@ import dev.ares.cli.stack.ServiceSpec;
 import dev.ares.kafkalocal.LocalKafka;
 import dev.ares.kafkalocal.TopicAdmin;
 import dev.ares.kafkalocal.TopicsFile;
+import dev.ares.core.protocol.Codecs;
+import dev.ares.core.protocol.ExplorationMode;
+import dev.ares.core.protocol.RolloutGroup;
+import dev.ares.core.protocol.RolloutRequest;
+import dev.ares.core.protocol.SamplingParams;
+import dev.ares.core.protocol.ScoredBatch;
+import dev.ares.testkit.Records;
 import dev.ares.testkit.TopicProbe;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
@@ -41,7 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The broker and the four services as separate processes started from their packaged jars, as
  * {@code ./ares up} starts them: each is live, reports readiness truthfully (including a broker outage and its
  * recovery), dead-letters a malformed record on each input topic and keeps running, and stops cleanly
- * (no process left, ports free).
+ * (no process left, ports free); and a rollout request goes through the real DJL model (the qwen2-tiny fixture)
+ * and the real AEPO scorer to a scored batch.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagedServicesTest {
@@ -71,9 +79,11 @@ class PackagedServicesTest {
         kafka = startBroker();
         TopicAdmin.apply(kafka.bootstrapServers(), TopicsFile.load(repo.resolve(TopicsFile.RELATIVE_PATH)).topics());
         launcher = new ServiceLauncher(run);
+        Path model = repo.resolveSibling("shared").resolve("fixtures/hf-reference/qwen2-tiny");
+        assertTrue(Files.isDirectory(model), "fixture model missing: " + model);
         Map<String, String> props = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "ares.checkpoints.root", run.checkpoints().toString(), "ares.blobs.root", run.blobs().toString(),
-                "ares.reward.expire-check", "1s");
+                "ares.reward.expire-check", "1s", "ares.model.dir", model.toString());
         for (ServiceSpec spec : ServiceSpec.ALL) {
             URLS.put(spec, launcher.start(spec, freePort(), props, WAIT));
         }
@@ -139,7 +149,8 @@ class PackagedServicesTest {
         for (String url : URLS.values()) {
             given().baseUri(url).get("/q/health/live").then().statusCode(200);
             given().baseUri(url).get("/q/metrics").then().statusCode(200)
-                    .body(containsString("# TYPE")).body(containsString("ares_process_seconds"));
+                    .body(containsString("# TYPE")).body(containsString("ares_process_seconds"))
+                    .body(containsString("mp_messaging_message_count_total"));
         }
     }
 
@@ -160,6 +171,49 @@ class PackagedServicesTest {
         }
         System.out.printf("broker outage: DOWN seen after %d ms, restart %d ms, UP seen after %d ms%n",
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+    }
+
+    @Test
+    @Order(4)
+    void aRequestIsGeneratedByTheModelAndScoredByAepo() throws InterruptedException {
+        for (ServiceSpec spec : List.of(ServiceSpec.ALL.get(0), ServiceSpec.ALL.get(1), ServiceSpec.ALL.get(2))) {
+            awaitCheck(URLS.get(spec), c -> !MESSAGING_CHECK.equals(c.get("name")), "UP");
+        }
+        long step = 700 + (System.nanoTime() & 0xff);
+        String gid = "e2e-" + UUID.randomUUID();
+        RolloutRequest base = Records.request("run-e2e", gid, step, 1, 4);
+        RolloutRequest req = new RolloutRequest(base.requestId(), gid, base.runId(), step, 1, 0, base.prompt(), 4,
+                new SamplingParams(1.0, 1.0, 0, 8, 11, List.of()), ExplorationMode.IID, 0, 0.0, 0);
+        try (TopicProbe probe = new TopicProbe(kafka.bootstrapServers())) {
+            probe.send("ares.rollout.requests", gid, Codecs.rolloutRequest().encode(req));
+            RolloutGroup group = Codecs.rolloutGroup().decode(probe.await("ares.rollouts",
+                    r -> Long.toString(step).equals(r.key()) && Codecs.rolloutGroup().decode(r.value()).groupId().equals(gid),
+                    WAIT).value());
+            assertEquals(4, group.trajectories().size());
+            ScoredBatch batch = Codecs.scoredBatch().decode(probe.await("ares.scored",
+                    r -> Long.toString(step).equals(r.key()) && Codecs.scoredBatch().decode(r.value()).runId().equals("run-e2e"),
+                    WAIT).value());
+            assertEquals(1, batch.groups().size());
+            assertEquals(gid, batch.groups().get(0).groupId());
+            assertEquals(4, batch.groups().get(0).trajectories().size());
+            assertFalse(batch.partial());
+        }
+    }
+
+    private static void awaitCheck(String url, java.util.function.Predicate<Map<String, Object>> which, String expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            List<Map<String, Object>> checks = JsonPath.from(given().baseUri(url).get("/q/health/ready").asString()).getList("checks");
+            last = checks.stream().filter(which).map(c -> (String) c.get("status")).filter(s -> !expected.equals(s))
+                    .findFirst().orElse(expected);
+            if (expected.equals(last)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(url + ": readiness stayed " + last + ", expected " + expected);
     }
 
     private static void awaitMessagingCheck(String url, String expected) throws InterruptedException {
