@@ -43,6 +43,8 @@ public final class LocalKafka implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private static final int LOG_TAIL_LINES = 40;
+    /** Opens the lines of each start in the log file. */
+    private static final String RUN_MARKER = "=== ";
     /** Kafka's SocketServer message: "Socket server failed to bind to 127.0.0.1:PORT: ...". */
     private static final Pattern BIND_FAILURE = Pattern.compile("bind to [^\\s:]+:(\\d+)");
 
@@ -177,7 +179,7 @@ public final class LocalKafka implements AutoCloseable {
             BrokerFiles.clearPidAndPort(dataDir);
             Path log4j = dataDir.resolve(BrokerFiles.LOG4J_PROPERTIES);
             Files.writeString(log4j, log4jProperties());
-            Files.writeString(opts.logFile(), "=== " + Instant.now() + " starting Kafka broker on 127.0.0.1:" + port
+            Files.writeString(opts.logFile(), RUN_MARKER + Instant.now() + " starting Kafka broker on 127.0.0.1:" + port
                     + " (controller " + controllerPort + "), data dir " + dataDir + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 
@@ -310,15 +312,18 @@ public final class LocalKafka implements AutoCloseable {
 
     private void checkAliveAndDeadline(long deadline, Duration timeout) {
         if (!process.isAlive()) {
+            String run = LogTail.lastRun(logFile, RUN_MARKER);
             String tail = LogTail.of(logFile, LOG_TAIL_LINES);
-            if (tail.contains("Address already in use") || tail.contains("BindException")) {
-                Matcher m = BIND_FAILURE.matcher(tail);
+            String first = LogTail.firstError(run);
+            String where = "; log " + logFile + (first == null ? "" : " reports first: " + first)
+                    + System.lineSeparator() + "and ends with:" + System.lineSeparator() + tail;
+            if (run.contains("Address already in use") || run.contains("BindException")) {
+                Matcher m = BIND_FAILURE.matcher(run);
                 int taken = m.find() ? Integer.parseInt(m.group(1)) : port;
-                throw new PortInUseException(taken, "the broker could not bind it; log " + logFile
-                        + " ends with:" + System.lineSeparator() + tail);
+                throw new PortInUseException(taken, "the broker could not bind it" + where);
             }
             throw new BrokerStartException("the broker exited with code " + process.exitValue()
-                    + " before it was ready; log " + logFile + " ends with:" + System.lineSeparator() + tail);
+                    + " before it was ready" + where);
         }
         if (System.nanoTime() > deadline) {
             stopQuietly();
