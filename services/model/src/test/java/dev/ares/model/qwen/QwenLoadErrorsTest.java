@@ -94,26 +94,39 @@ class QwenLoadErrorsTest {
 
     @Test
     void tiedEmbeddingsNeedNoLmHead() throws IOException {
-        Path dir = withConfig("tied", c -> c.put("tie_word_embeddings", true));
-        Path weights = dir.resolve("model.safetensors");
+        Path tied = withConfig("tied", c -> c.put("tie_word_embeddings", true));
+        Path untied = withConfig("untied", c -> c.put("tie_word_embeddings", false));
         try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> kept = new LinkedHashMap<>();
-            try (SafetensorsFile f = SafetensorsFile.open(weights)) {
+            Map<String, NDArray> noHead = new LinkedHashMap<>();
+            Map<String, NDArray> embedAsHead = new LinkedHashMap<>();
+            try (SafetensorsFile f = SafetensorsFile.open(tied.resolve("model.safetensors"))) {
                 for (String n : f.names()) {
                     if (!n.equals("lm_head.weight")) {
-                        kept.put(n, f.load(n, m, null));
+                        noHead.put(n, f.load(n, m, null));
+                        embedAsHead.put(n, f.load(n, m, null));
                     }
                 }
+                embedAsHead.put("lm_head.weight", f.load("model.embed_tokens.weight", m, null));
             }
-            SafetensorsWriter.write(weights, kept);
-            try (QwenModel model = QwenModel.load(dir, DeviceSpec.cpu())) {
-                // With a tied head, logits are hidden . embed^T: the logit of token j is the dot product with row j.
-                NDArray ids = m.create(new long[] {11, 12, 13}).reshape(1, 3);
-                NDArray pos = m.create(new long[] {0, 1, 2}).reshape(1, 3);
-                NDArray logits = model.forward(ids, pos, m.ones(ids.getShape()), null, false);
-                assertEquals(3 * 384, logits.size());
-                assertTrue(model.lmHead == model.embed);
+            SafetensorsWriter.write(tied.resolve("model.safetensors"), noHead);
+            SafetensorsWriter.write(untied.resolve("model.safetensors"), embedAsHead);
+            NDArray ids = m.create(new long[] {11, 12, 13}).reshape(1, 3);
+            NDArray pos = m.create(new long[] {0, 1, 2}).reshape(1, 3);
+            try (QwenModel a = QwenModel.load(tied, DeviceSpec.cpu());
+                 QwenModel b = QwenModel.load(untied, DeviceSpec.cpu())) {
+                assertTrue(a.config().tieWordEmbeddings());
+                float[] la = a.forward(ids, pos, m.ones(ids.getShape()), null, false).toFloatArray();
+                float[] lb = b.forward(ids, pos, m.ones(ids.getShape()), null, false).toFloatArray();
+                assertEquals(3 * 384, la.length);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(lb, la, 1e-6f,
+                        "a tied head computes the same logits as an untied head holding the embedding");
+                assertTrue(!a.parameters().containsKey("lm_head.weight") && b.parameters().containsKey("lm_head.weight"));
             }
+            // Untied without lm_head.weight is a missing tensor, named.
+            Path broken = withConfig("broken", c -> c.put("tie_word_embeddings", false));
+            SafetensorsWriter.write(broken.resolve("model.safetensors"), noHead);
+            assertEquals("lm_head.weight", assertThrows(ModelFormatException.class,
+                    () -> QwenModel.load(broken, DeviceSpec.cpu())).item());
         }
     }
 
