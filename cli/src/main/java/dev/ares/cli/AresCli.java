@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ScoreCommand.class,
             CurateCommand.class,
+            BenchCommand.class,
         })
 public final class AresCli implements Runnable {
 
