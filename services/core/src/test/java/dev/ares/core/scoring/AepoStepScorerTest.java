@@ -296,6 +296,44 @@ class AepoStepScorerTest {
     }
 
     @Test
+    void concurrentGroupsPublishEveryStepExactlyOnce() throws Exception {
+        AepoStepScorer s = scorer(CODE);
+        int steps = 24;
+        List<RolloutGroup> all = new ArrayList<>();
+        for (int step = 0; step < steps; step++) {
+            for (int g = 0; g < 4; g++) {
+                all.add(group("run-c", step, 4, "c" + step + "-" + g, 16, 1000L * step + g, texts(g + 1, 4)));
+            }
+        }
+        java.util.Collections.shuffle(all, new java.util.Random(3));
+        List<ScoredBatch> published = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (RolloutGroup g : all) {
+                futures.add(pool.submit(() -> {
+                    published.addAll(s.accept(g));
+                    published.addAll(s.accept(g)); // a re-delivery: duplicate or late, never a second batch
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(steps, published.size());
+        assertEquals(steps, published.stream().map(ScoredBatch::step).distinct().count());
+        for (ScoredBatch b : published) {
+            assertEquals(4, b.groups().size());
+            assertFalse(b.partial());
+        }
+        assertEquals(Set.of(), s.openSteps());
+        assertEquals(all.size(), s.duplicatesIgnored() + s.droppedLate());
+        assertEquals(steps, s.state("run-c").step());
+    }
+
+    @Test
     void constructionChecksItsArguments() {
         assertThrows(IllegalArgumentException.class, () -> new AepoStepScorer(CODE, Duration.ZERO, clock::get, null));
         assertTrue(scorer(CODE).readiness().ready());
