@@ -43,7 +43,7 @@ public class ScorerReadiness implements HealthCheck {
     /** The scorer's readiness, or DOWN when this build has no scorer. */
     Readiness current() {
         return scorers.isResolvable() ? scorers.get().readiness()
-                : Readiness.down("no step scorer in this build: AEPO scoring is not wired yet");
+                : Readiness.down("no step scorer bean in this build");
     }
 
     /** The scorer; call only once {@link #current()} is ready. */

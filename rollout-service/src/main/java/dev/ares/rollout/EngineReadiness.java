@@ -43,7 +43,7 @@ public class EngineReadiness implements HealthCheck {
     /** The engine's readiness, or DOWN when this build has no engine. */
     Readiness current() {
         return engines.isResolvable() ? engines.get().readiness()
-                : Readiness.down("no rollout engine in this build: generation is not wired yet");
+                : Readiness.down("no rollout engine bean in this build");
     }
 
     /** The engine, when this build has one. */
