@@ -41,9 +41,17 @@ public final class ApiTypes {
     public record AresInfo(@JsonProperty("policy_version") long policyVersion) {
     }
 
+    /**
+     * The {@code ares} object of a choice: tokens spent inside {@code <think>}, HWE events at the configured
+     * threshold, and the mean token entropy (nats).
+     */
+    public record AresChoiceInfo(@JsonProperty("think_tokens") int thinkTokens, @JsonProperty("hwe_count") int hweCount,
+                                 @JsonProperty("mean_entropy") double meanEntropy) {
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CompletionChoice(int index, String text, @JsonProperty("finish_reason") String finishReason,
-                                   @JsonProperty("token_ids") int[] tokenIds) {
+                                   @JsonProperty("token_ids") int[] tokenIds, AresChoiceInfo ares) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,12 +60,12 @@ public final class ApiTypes {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ChatMessageOut(String role, String content) {
+    public record ChatMessageOut(String role, String content, @JsonProperty("reasoning_content") String reasoningContent) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChatChoice(int index, ChatMessageOut message, @JsonProperty("finish_reason") String finishReason,
-                             @JsonProperty("token_ids") int[] tokenIds) {
+                             @JsonProperty("token_ids") int[] tokenIds, AresChoiceInfo ares) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

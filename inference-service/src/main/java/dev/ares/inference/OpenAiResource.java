@@ -1,6 +1,9 @@
 package dev.ares.inference;
 
+import dev.ares.core.aepo.ResponseStats;
+import dev.ares.core.aepo.Windows;
 import dev.ares.core.compute.ServingEngine;
+import dev.ares.core.verify.ReasoningSplit;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -38,6 +41,14 @@ public class OpenAiResource {
     @ConfigProperty(name = "ares.inference.default-max-tokens", defaultValue = "256")
     int defaultMaxTokens;
 
+    /** HWE threshold tau (nats) for the {@code ares.hwe_count} of a response. */
+    @ConfigProperty(name = "ares.inference.hwe-threshold", defaultValue = "1.0")
+    double hweThreshold;
+
+    /** Window W of the forward window entropy (spec §2; the official default). */
+    @ConfigProperty(name = "ares.inference.hwe-window", defaultValue = "4")
+    int hweWindow;
+
     private RequestMapper mapper() {
         return new RequestMapper(new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens));
     }
@@ -64,7 +75,7 @@ public class OpenAiResource {
         for (int i = 0; i < c.choices().size(); i++) {
             ServingEngine.Choice ch = c.choices().get(i);
             out += ch.tokenIds().length;
-            choices.add(new ApiTypes.CompletionChoice(i, ch.text(), ch.finishReason(), ids ? ch.tokenIds() : null));
+            choices.add(new ApiTypes.CompletionChoice(i, ch.text(), ch.finishReason(), ids ? ch.tokenIds() : null, aresInfo(ch)));
         }
         return Response.ok(new ApiTypes.CompletionResponse("cmpl-" + UUID.randomUUID(), "text_completion",
                 System.currentTimeMillis() / 1000, engine.modelId(), choices,
@@ -87,13 +98,19 @@ public class OpenAiResource {
         for (int i = 0; i < c.choices().size(); i++) {
             ServingEngine.Choice ch = c.choices().get(i);
             out += ch.tokenIds().length;
-            choices.add(new ApiTypes.ChatChoice(i, new ApiTypes.ChatMessageOut("assistant", ch.text()), ch.finishReason(),
-                    ids ? ch.tokenIds() : null));
+            ReasoningSplit split = ReasoningSplit.of(ch.text());
+            choices.add(new ApiTypes.ChatChoice(i, new ApiTypes.ChatMessageOut("assistant", split.content(), split.reasoning()),
+                    ch.finishReason(), ids ? ch.tokenIds() : null, aresInfo(ch)));
         }
         return Response.ok(new ApiTypes.ChatResponse("chatcmpl-" + UUID.randomUUID(), "chat.completion",
                 System.currentTimeMillis() / 1000, engine.modelId(), choices,
                 new ApiTypes.Usage(c.promptIds().length, out, c.promptIds().length + out),
                 ids ? c.promptIds() : null, new ApiTypes.AresInfo(c.policyVersion()))).build();
+    }
+
+    private ApiTypes.AresChoiceInfo aresInfo(ServingEngine.Choice ch) {
+        ResponseStats s = ResponseStats.of(ch.entropies(), ch.triggers(), hweWindow, Windows.Mode.FORWARD_EXCLUSIVE, hweThreshold);
+        return new ApiTypes.AresChoiceInfo(ch.thinkTokens(), s.hweCount(), s.meanEntropy());
     }
 
     private static Response checkModel(ServingEngine engine, String model) {

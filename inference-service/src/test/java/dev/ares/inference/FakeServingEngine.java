@@ -37,7 +37,7 @@ public class FakeServingEngine implements ServingEngine {
             for (int t = 0; t < len; t++) {
                 ids[t] = prompt.length + t + i;
             }
-            choices.add(new Choice("out" + i, ids, new float[len], new float[len], "length"));
+            choices.add(new Choice("<think>hm</think> out" + i, ids, new float[len], new float[len], new boolean[len], 1, "length"));
         }
         return new Completion(prompt, choices, version);
     }

@@ -54,7 +54,11 @@ class InferenceServiceTest {
                 .body("{\"model\":\"ares-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":2}")
                 .post("/v1/chat/completions").then().statusCode(200)
                 .body("object", equalTo("chat.completion"))
-                .body("choices[0].message.role", equalTo("assistant"));
+                .body("choices[0].message.role", equalTo("assistant"))
+                .body("choices[0].message.reasoning_content", equalTo("hm"))
+                .body("choices[0].message.content", equalTo("out0"))
+                .body("choices[0].ares.think_tokens", equalTo(1))
+                .body("choices[0].ares.hwe_count", equalTo(0));
     }
 
     @Test

@@ -74,8 +74,12 @@ public interface ServingEngine {
      * @param tokenIds     generated ids
      * @param logprobs     logprob of each generated token under the distribution sampled from
      * @param entropies    exact entropy of each step's full distribution (nats)
+     * @param triggers     whether each generated token is a reasoning trigger of the model's trigger table
+     * @param thinkTokens  generated tokens up to and including {@code </think>} (all of them when the response
+     *                     never closed its reasoning, 0 without reasoning)
      * @param finishReason "stop" or "length"
      */
-    record Choice(String text, int[] tokenIds, float[] logprobs, float[] entropies, String finishReason) {
+    record Choice(String text, int[] tokenIds, float[] logprobs, float[] entropies, boolean[] triggers, int thinkTokens,
+                  String finishReason) {
     }
 }

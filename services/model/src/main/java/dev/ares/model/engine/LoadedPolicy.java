@@ -107,6 +107,11 @@ public final class LoadedPolicy {
         return model.config().vocabSize();
     }
 
+    /** The id of a special token such as {@code </think>}, or null when the tokenizer has none. */
+    public Integer specialId(String token) {
+        return tokenizer.specialId(token);
+    }
+
     /** Chat messages rendered by the model's template (with the generation prompt) and encoded. */
     public int[] encodeChat(List<ChatMessage> messages) {
         return tokenizer.encode(template.render(messages, true));

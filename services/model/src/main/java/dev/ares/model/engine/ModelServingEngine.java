@@ -42,12 +42,41 @@ public final class ModelServingEngine implements ServingEngine {
             }
             List<GenerationResult> results = p.sample(prompt, request.sampling(), request.n(), request.topLogprobs());
             List<Choice> choices = new ArrayList<>(results.size());
+            Integer open = p.specialId("<think>");
+            Integer close = p.specialId("</think>");
             for (GenerationResult r : results) {
-                choices.add(new Choice(p.decode(r.ids()), r.ids(), r.sampledLogprobs(), r.entropies(),
-                        r.finishReason() == FinishReason.LENGTH ? "length" : "stop"));
+                choices.add(new Choice(p.decode(r.ids()), r.ids(), r.sampledLogprobs(), r.entropies(), p.triggers().flags(r.ids()),
+                        thinkTokens(prompt, r.ids(), open, close), r.finishReason() == FinishReason.LENGTH ? "length" : "stop"));
             }
             return new Completion(prompt, choices, p.version());
         });
+    }
+
+    /**
+     * Generated tokens that belong to the reasoning: up to and including {@code </think>}; all of them when the
+     * reasoning was opened (in the prompt or the response) and never closed; 0 otherwise.
+     */
+    static int thinkTokens(int[] prompt, int[] ids, Integer open, Integer close) {
+        if (close != null) {
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == close) {
+                    return i + 1;
+                }
+            }
+        }
+        if (open != null) {
+            for (int id : ids) {
+                if (id == open) {
+                    return ids.length;
+                }
+            }
+            for (int i = prompt.length - 1; i >= 0 && i >= prompt.length - 4; i--) {
+                if (prompt[i] == open) {
+                    return ids.length;
+                }
+            }
+        }
+        return 0;
     }
 
     @Override
