@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * Evaluation of a model on the built-in curriculum (issue 5 item 6): draws up to n distinct problems per
- * (family, level) of one split, sends each in the ARES prompt format ({@link PromptFormat#ARES}) to a
- * {@link ResponseSampler}, grades every response with {@link AnswerVerifier#grade(String, String)} against the
+ * (family, level) of one split, sends each in a {@link PromptFormat} (the ARES instruction by default, or the bare
+ * question the demo model is fine-tuned on) to a {@link ResponseSampler}, grades every response with {@link AnswerVerifier#grade(String, String)} against the
  * problem's answer and collects an {@link EvalReport}.
  */
 public final class Evaluator {
@@ -62,13 +62,14 @@ public final class Evaluator {
      *
      * @param problems text problems to evaluate (image problems are rejected: the sampler takes text only)
      * @param sampler  the model
+     * @param format   how a problem becomes the user turn
      * @param k        responses per problem, ≥ 1
      * @param seed     base seed; problem i is sampled with seed + i
      * @param settings run settings copied into the report
      * @param notes    remarks copied into the report
      * @throws IllegalArgumentException when k < 1, a problem carries an image, or the sampler returns other than k
      */
-    public static EvalReport run(List<Problem> problems, ResponseSampler sampler, int k, long seed,
+    public static EvalReport run(List<Problem> problems, ResponseSampler sampler, PromptFormat format, int k, long seed,
                                  Map<String, Object> settings, List<String> notes) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
@@ -79,7 +80,7 @@ public final class Evaluator {
             if (p.hasImage()) {
                 throw new IllegalArgumentException("problem " + p.id() + " has an image; the sampler takes text only");
             }
-            String user = PromptFormat.ARES.userText(p);
+            String user = format.userText(p);
             List<ResponseSampler.Response> rs = sampler.sample(user, k, seed + i);
             if (rs.size() != k) {
                 throw new IllegalArgumentException("sampler returned " + rs.size() + " responses for " + p.id()
