@@ -141,7 +141,8 @@ public final class EvalCommand implements Callable<Integer> {
         try (PolicyHolder holder = new PolicyHolder(model, DeviceSpec.parse(device), TriggerVocabulary.loadDefault())) {
             holder.loadFolder(model);
             report = holder.withPolicy(policy -> Evaluator.run(problems,
-                    new PolicySampler(policy, temperature, maxNewTokens), format, k, seed, settings, notes));
+                    new PolicySampler(policy, temperature, maxNewTokens), format, k, seed, settings, notes,
+                    this::progress));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.table());
@@ -151,6 +152,16 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** A progress line on stderr about every tenth of the run (and at the end). */
+    private void progress(int done, int total) {
+        int step = Math.max(1, total / 10);
+        if (done % step == 0 || done == total) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(java.util.Locale.ROOT, "eval: %d/%d problems%n", done, total);
+            err.flush();
+        }
     }
 
     private Split parseSplit() {

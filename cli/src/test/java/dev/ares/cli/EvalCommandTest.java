@@ -114,6 +114,7 @@ class EvalCommandTest {
         checkConsistent(j, 1, 12);
         assertTrue(r.out().contains("addition/L2") && r.out().contains("multiplication/L2")
                 && r.out().contains("overall"), r.out());
+        assertTrue(r.err().contains("eval: 6/6 problems"), r.err());
         // greedy decoding is deterministic: a second run records the same responses
         Path json2 = tmp.resolve("eval2.json");
         assertEquals(0, run("--model", model(), "--families", "addition,multiplication", "--levels", "2", "--n", "3",

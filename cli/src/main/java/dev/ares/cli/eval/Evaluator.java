@@ -71,6 +71,22 @@ public final class Evaluator {
      */
     public static EvalReport run(List<Problem> problems, ResponseSampler sampler, PromptFormat format, int k, long seed,
                                  Map<String, Object> settings, List<String> notes) {
+        return run(problems, sampler, format, k, seed, settings, notes, (done, total) -> { });
+    }
+
+    /** Progress of a run: called after each problem with the number done and the total. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param done  problems graded so far, 1..total
+         * @param total problems in the run
+         */
+        void update(int done, int total);
+    }
+
+    /** As {@link #run(List, ResponseSampler, PromptFormat, int, long, Map, List)}, reporting progress after each problem. */
+    public static EvalReport run(List<Problem> problems, ResponseSampler sampler, PromptFormat format, int k, long seed,
+                                 Map<String, Object> settings, List<String> notes, Progress progress) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -92,6 +108,7 @@ public final class Evaluator {
                 graded.add(new ProblemResult.GradedResponse(r.text(), r.tokens(), v.correct(), v.method()));
             }
             results.add(new ProblemResult(p.id(), p.family(), p.level(), p.answer(), user, graded));
+            progress.update(i + 1, problems.size());
         }
         return new EvalReport(settings, k, notes, results);
     }
