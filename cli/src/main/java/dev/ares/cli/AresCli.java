@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             CurateCommand.class,
             BenchCommand.class,
+            EvalCommand.class,
         })
 public final class AresCli implements Runnable {
 

@@ -34,7 +34,7 @@ class AresCliTest {
     void helpListsEveryCommand() {
         StringWriter out = new StringWriter();
         assertEquals(0, run(out, new StringWriter(), "help"));
-        for (String c : new String[] {"up", "down", "kafka", "topics", "generate", "score", "curate", "bench"}) {
+        for (String c : new String[] {"up", "down", "kafka", "topics", "generate", "score", "curate", "bench", "eval"}) {
             assertTrue(out.toString().contains("  " + c), "help lists " + c + ":\n" + out);
         }
     }
