@@ -12,7 +12,6 @@ import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * Builds the DJL-backed serving engine from configuration: {@code ares.device} (cpu, gpu, gpu:N),
@@ -22,8 +21,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class EngineProducer {
-    private static final Logger LOG = Logger.getLogger(EngineProducer.class);
-
     @ConfigProperty(name = "ares.device", defaultValue = "cpu")
     String device;
 
@@ -52,17 +49,6 @@ public class EngineProducer {
     }
 
     void loadAtStart(@Observes StartupEvent ev, PolicyHolder policy) {
-        modelDir.ifPresent(dir -> {
-            Thread loader = new Thread(() -> {
-                try {
-                    policy.loadFolder(Path.of(dir));
-                    LOG.infof("model loaded from %s", dir);
-                } catch (RuntimeException e) {
-                    LOG.errorf("model %s failed to load: %s", dir, e.getMessage());
-                }
-            }, "model-loader");
-            loader.setDaemon(true);
-            loader.start();
-        });
+        modelDir.ifPresent(dir -> policy.loadFolderInBackground(Path.of(dir)));
     }
 }

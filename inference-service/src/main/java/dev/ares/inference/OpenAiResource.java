@@ -56,14 +56,14 @@ public class OpenAiResource {
     @GET
     @Path("/models")
     public ApiTypes.ModelList models() {
-        ServingEngine engine = engines.engine();
+        ServingEngine engine = engines.ready();
         return new ApiTypes.ModelList("list", List.of(new ApiTypes.ModelCard(engine.modelId(), "model", 0, "ares")));
     }
 
     @POST
     @Path("/completions")
     public Response completions(ApiTypes.CompletionRequest body) {
-        ServingEngine engine = engines.engine();
+        ServingEngine engine = engines.ready();
         Response wrong = checkModel(engine, body == null ? null : body.model());
         if (wrong != null) {
             return wrong;
@@ -86,7 +86,7 @@ public class OpenAiResource {
     @POST
     @Path("/chat/completions")
     public Response chat(ApiTypes.ChatRequest body) {
-        ServingEngine engine = engines.engine();
+        ServingEngine engine = engines.ready();
         Response wrong = checkModel(engine, body == null ? null : body.model());
         if (wrong != null) {
             return wrong;

@@ -28,7 +28,7 @@ public class RequestScheduler {
         if (!loop.current().ready()) {
             return;
         }
-        for (RolloutRequest r : loop.loop().nextRequests()) {
+        for (RolloutRequest r : loop.ready().nextRequests()) {
             requests.sendAndAwait(Record.of(r.groupId(), Codecs.rolloutRequest().encode(r)));
         }
     }

@@ -44,7 +44,7 @@ public class ScoredConsumer {
     public void onBatch(ConsumerRecord<String, byte[]> record) {
         ScoredBatch batch = Codecs.scoredBatch().decode(record.value());
         ReadinessWait.until(loop::current, 500);
-        LearnerLoop.StepOutcome out = loop.loop().train(batch, record.partition(), record.offset());
+        LearnerLoop.StepOutcome out = loop.ready().train(batch, record.partition(), record.offset());
         trainEvents.sendAndAwait(Record.of(out.event().runId(), Codecs.trainEvent().encode(out.event())));
         if (out.checkpoint().isPresent()) {
             CheckpointEvent c = out.checkpoint().get();

@@ -54,7 +54,7 @@ public class GroupConsumer {
         try {
             group = Codecs.rolloutGroup().decode(record.getPayload());
             ReadinessWait.until(scorer::current, 500);
-            done = scorer.scorer().accept(group);
+            done = scorer.ready().accept(group);
         } catch (RuntimeException e) {
             return record.nack(e);
         }
@@ -70,7 +70,7 @@ public class GroupConsumer {
         if (!scorer.current().ready()) {
             return;
         }
-        List<ScoredBatch> partial = scorer.scorer().expire(System.currentTimeMillis());
+        List<ScoredBatch> partial = scorer.ready().expire(System.currentTimeMillis());
         synchronized (this) {
             publishAndRelease(partial);
         }
@@ -80,7 +80,7 @@ public class GroupConsumer {
         for (ScoredBatch b : batches) {
             scored.sendAndAwait(Record.of(Long.toString(b.step()), Codecs.scoredBatch().encode(b)));
         }
-        Set<Long> open = scorer.scorer().openSteps();
+        Set<Long> open = scorer.ready().openSteps();
         for (Iterator<Map.Entry<Long, List<KafkaRecord<String, byte[]>>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, List<KafkaRecord<String, byte[]>>> e = it.next();
             if (!open.contains(e.getKey())) {

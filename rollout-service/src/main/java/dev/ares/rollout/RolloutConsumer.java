@@ -37,7 +37,7 @@ public class RolloutConsumer {
     public void onRequest(ConsumerRecord<String, byte[]> record) {
         RolloutRequest request = Codecs.rolloutRequest().decode(record.value());
         ReadinessWait.until(engine::current, 500);
-        RolloutGroup group = engine.engine().generate(request);
+        RolloutGroup group = engine.ready().generate(request);
         rollouts.sendAndAwait(Record.of(Long.toString(group.step()), Codecs.rolloutGroup().encode(group)));
     }
 }

@@ -19,6 +19,7 @@ import java.util.function.Function;
  * the last of them ends. Older or equal versions are ignored.
  */
 public final class PolicyHolder implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PolicyHolder.class.getName());
     private final Path checkpointsRoot;
     private final DeviceSpec device;
     private final TriggerVocabulary words;
@@ -44,6 +45,23 @@ public final class PolicyHolder implements AutoCloseable {
             status = "no model loaded: " + dir + " failed to load: " + e.getMessage();
             throw e;
         }
+    }
+
+    /**
+     * Loads {@code dir} on a daemon thread, so a service is live at once and ready once the model is in memory; a
+     * failure is logged and kept as the not-ready reason.
+     */
+    public void loadFolderInBackground(Path dir) {
+        Thread loader = new Thread(() -> {
+            try {
+                loadFolder(dir);
+                LOG.log(System.Logger.Level.INFO, "model loaded from " + dir);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "model " + dir + " failed to load: " + e.getMessage());
+            }
+        }, "model-loader");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /**
