@@ -243,6 +243,14 @@ public final class AnswerVerifier {
 
     /** Splits on top-level commas. */
     static List<String> splitTopLevel(String s) {
+        return splitTopLevel(s, i -> s.charAt(i) == ',');
+    }
+
+    /**
+     * Splits {@code s} at the indices {@code separatorAt} accepts that lie outside every (), [] and {} pair;
+     * the separator character itself is dropped.
+     */
+    static List<String> splitTopLevel(String s, java.util.function.IntPredicate separatorAt) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
         int start = 0;
@@ -252,7 +260,7 @@ public final class AnswerVerifier {
                 depth++;
             } else if (x == ')' || x == ']' || x == '}') {
                 depth--;
-            } else if (x == ',' && depth == 0) {
+            } else if (depth == 0 && separatorAt.test(i)) {
                 parts.add(s.substring(start, i));
                 start = i + 1;
             }

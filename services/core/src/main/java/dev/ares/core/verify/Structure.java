@@ -63,25 +63,11 @@ record Structure(Kind kind, char open, char close, List<String> elements) {
         return depth == 0;
     }
 
+    /** Splits on top-level unions: {@code ∪}, or a {@code U} between a closing and an opening bracket. */
     private static List<String> splitUnion(String s) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char x = s.charAt(i);
-            if (x == '(' || x == '[' || x == '{') {
-                depth++;
-            } else if (x == ')' || x == ']' || x == '}') {
-                depth--;
-            } else if (depth == 0 && (x == '∪' || x == 'U' && i > 0 && i + 1 < s.length()
-                    && (s.charAt(i - 1) == ')' || s.charAt(i - 1) == ']')
-                    && (s.charAt(i + 1) == '(' || s.charAt(i + 1) == '['))) {
-                parts.add(s.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(s.substring(start));
-        return parts;
+        return AnswerVerifier.splitTopLevel(s, i -> s.charAt(i) == '∪' || s.charAt(i) == 'U' && i > 0 && i + 1 < s.length()
+                && (s.charAt(i - 1) == ')' || s.charAt(i - 1) == ']')
+                && (s.charAt(i + 1) == '(' || s.charAt(i + 1) == '['));
     }
 
     /** Structural equivalence. */
