@@ -29,6 +29,16 @@ public final class DecoderLayer {
         this.eps = eps;
     }
 
+    /** The self-attention block (to attach projection adapters). */
+    public GqaAttention attention() {
+        return attention;
+    }
+
+    /** The feed-forward block (to attach projection adapters). */
+    public SwiGluMlp mlp() {
+        return mlp;
+    }
+
     /** {@code x [B, T, hidden]} to {@code [B, T, hidden]}. */
     public NDArray forward(NDArray x, ForwardPass pass, int layer) {
         NDArray h = x.add(attention.forward(RmsNorm.apply(x, inputNorm, eps), pass, layer));

@@ -24,6 +24,8 @@ public final class GqaAttention {
     private final int headDim;
     private final NDArray eps;
     private final NDArray scale;
+    private ProjectionAdapter qkvAdapter;
+    private ProjectionAdapter outAdapter;
 
     /**
      * @param qkv     fused projection {@code [(H + 2 KV) * D, hidden]}
@@ -57,6 +59,9 @@ public final class GqaAttention {
         long t = x.getShape().get(1);
         NDArray proj = qkvBias == null ? Linear.linear(x, qkv).singletonOrThrow()
                 : Linear.linear(x, qkv, qkvBias).singletonOrThrow();
+        if (qkvAdapter != null) {
+            proj = qkvAdapter.adapt(x, proj);
+        }
         return pass.oneToken() ? step(proj, b, pass, layer) : sequence(proj, b, t, pass, layer);
     }
 
@@ -88,7 +93,7 @@ public final class GqaAttention {
         NDArray probs = softmax(scores.reshape(b, kvHeads, rep, t, s).add(pass.bias()), v.getDataType());
         NDArray o = probs.reshape(b, kvHeads, rep * t, s).matMul(v);                 // [B, KV, rep * T, D]
         o = o.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
-        return Linear.linear(o, out).singletonOrThrow();
+        return project(o);
     }
 
     /**
@@ -120,7 +125,39 @@ public final class GqaAttention {
         NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                        // [B, KV, rep, S]
         NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, S]
         NDArray o = probs.matMul(values);                                             // [B, KV, rep, D]
-        return Linear.linear(o.reshape(b, 1, (long) heads * headDim), out).singletonOrThrow();
+        return project(o.reshape(b, 1, (long) heads * headDim));
+    }
+
+    /** {@code o_proj}, plus its adapter when one is attached. */
+    private NDArray project(NDArray o) {
+        NDArray y = Linear.linear(o, out).singletonOrThrow();
+        return outAdapter == null ? y : outAdapter.adapt(o, y);
+    }
+
+    /**
+     * Attaches additive adapters to the projections (null detaches).
+     *
+     * @param qkvAdapter corrects the fused q/k/v output {@code [..., (H + 2 KV) * D]} (q rows, then k, then v)
+     * @param outAdapter corrects the {@code o_proj} output {@code [..., hidden]}
+     */
+    public void setAdapters(ProjectionAdapter qkvAdapter, ProjectionAdapter outAdapter) {
+        this.qkvAdapter = qkvAdapter;
+        this.outAdapter = outAdapter;
+    }
+
+    /** Query heads H. */
+    public int heads() {
+        return heads;
+    }
+
+    /** Key/value heads KV. */
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    /** Head width D. */
+    public int headDim() {
+        return headDim;
     }
 
     private static NDArray softmax(NDArray scores, DataType type) {

@@ -105,6 +105,11 @@ public abstract class QwenModel implements AutoCloseable {
         return manager;
     }
 
+    /** The decoder layers, in order (to attach projection adapters such as LoRA). */
+    public List<DecoderLayer> layers() {
+        return layers;
+    }
+
     /** A new empty cache for {@code batch} rows of {@code capacity} slots, on the model's device. */
     public KvCache newCache(int batch, int capacity) {
         return new KvCache(manager, config.numLayers(), batch, config.numKvHeads(), config.headDim(), capacity,

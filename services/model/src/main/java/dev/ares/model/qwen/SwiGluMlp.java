@@ -11,6 +11,8 @@ import ai.djl.nn.core.Linear;
 public final class SwiGluMlp {
     final NDArray gateUp;
     final NDArray down;
+    private ProjectionAdapter gateUpAdapter;
+    private ProjectionAdapter downAdapter;
 
     /**
      * @param gateUp fused {@code [2 * intermediate, hidden]} weight: rows {@code [0, I)} are {@code gate_proj},
@@ -25,10 +27,30 @@ public final class SwiGluMlp {
     /** {@code x [..., hidden]} to {@code [..., hidden]}. */
     public NDArray forward(NDArray x) {
         NDArray gu = Linear.linear(x, gateUp).singletonOrThrow();
+        if (gateUpAdapter != null) {
+            gu = gateUpAdapter.adapt(x, gu);
+        }
         ai.djl.ndarray.NDList halves = gu.split(2, gu.getShape().dimension() - 1);
         NDArray gate = halves.get(0);
         NDArray up = halves.get(1);
         NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-        return Linear.linear(act, down).singletonOrThrow();
+        NDArray y = Linear.linear(act, down).singletonOrThrow();
+        return downAdapter == null ? y : downAdapter.adapt(act, y);
+    }
+
+    /**
+     * Attaches additive adapters to the projections (null detaches).
+     *
+     * @param gateUpAdapter corrects the fused gate/up output {@code [..., 2 * intermediate]} (gate rows first)
+     * @param downAdapter   corrects the {@code down_proj} output {@code [..., hidden]}
+     */
+    public void setAdapters(ProjectionAdapter gateUpAdapter, ProjectionAdapter downAdapter) {
+        this.gateUpAdapter = gateUpAdapter;
+        this.downAdapter = downAdapter;
+    }
+
+    /** The intermediate width I. */
+    public long intermediateSize() {
+        return down.getShape().get(1);
     }
 }
