@@ -1,16 +1,10 @@
 package dev.ares.cli;
 
 import dev.ares.cli.stack.RunDir;
-import dev.ares.cli.stack.ServiceLauncher;
-import dev.ares.cli.stack.ServiceSpec;
-import dev.ares.kafkalocal.LocalKafka;
-import dev.ares.kafkalocal.TopicAdmin;
-import dev.ares.kafkalocal.TopicsFile;
+import dev.ares.cli.stack.LocalStack;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,44 +38,16 @@ public final class UpCommand implements Callable<Integer> {
         if (model != null && !java.nio.file.Files.isDirectory(model)) {
             throw new IllegalArgumentException("--model " + model + " is not a directory");
         }
-        List<Runnable> undo = new ArrayList<>();
-        try {
-            String bootstrap = startBroker(run, undo);
-            TopicAdmin.apply(bootstrap, TopicsFile.loadDefault().topics());
-            Map<String, String> props = new LinkedHashMap<>();
-            props.put("kafka.bootstrap.servers", bootstrap);
-            props.put("ares.checkpoints.root", run.checkpoints().toString());
-            props.put("ares.blobs.root", run.blobs().toString());
-            if (model != null) {
-                props.put("ares.model.dir", model.toAbsolutePath().toString());
-            }
-            ServiceLauncher launcher = new ServiceLauncher(run);
-            List<String> lines = new ArrayList<>();
-            for (ServiceSpec spec : ServiceSpec.ALL) {
-                String url = launcher.start(spec, spec.port(basePort), props, Duration.ofSeconds(timeoutSeconds));
-                undo.add(() -> launcher.pidFile(spec).stop(Duration.ofSeconds(15)));
-                lines.add(String.format("%-18s %s", spec.name(), url));
-            }
-            System.out.println("kafka              " + bootstrap);
-            lines.forEach(System.out::println);
-            System.out.println("logs and pids in " + run.root() + "; stop with ./ares down");
-            return 0;
-        } catch (RuntimeException | java.io.IOException e) {
-            for (int i = undo.size() - 1; i >= 0; i--) {
-                undo.get(i).run();
-            }
-            throw e;
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("ares.checkpoints.root", run.checkpoints().toString());
+        props.put("ares.blobs.root", run.blobs().toString());
+        if (model != null) {
+            props.put("ares.model.dir", model.toAbsolutePath().toString());
         }
-    }
-
-    private String startBroker(RunDir run, List<Runnable> undo) {
-        var existing = LocalKafka.find(run.kafkaData());
-        if (existing.isPresent()) {
-            return existing.get().bootstrapServers();
-        }
-        LocalKafka kafka = LocalKafka.start(new LocalKafka.Options(run.kafkaData(), kafkaPort,
-                run.logs().resolve("kafka.log"), Duration.ofSeconds(90)));
-        undo.add(kafka::stop);
-        return kafka.bootstrapServers();
+        LocalStack.Urls urls = LocalStack.start(run, basePort, kafkaPort, props, Map.of(), Duration.ofSeconds(timeoutSeconds));
+        System.out.println("kafka              " + urls.bootstrap());
+        urls.services().forEach((name, url) -> System.out.println(String.format("%-18s %s", name, url)));
+        System.out.println("logs and pids in " + run.root() + "; stop with ./ares down");
+        return 0;
     }
 }

@@ -34,6 +34,10 @@ public final class ServiceLauncher {
         return run.logs().resolve(spec.name() + ".log");
     }
 
+    /** A started service process that may not be live yet. */
+    public record Started(ServiceSpec spec, Process process, String baseUrl) {
+    }
+
     /**
      * Starts {@code spec} on {@code port} with the given extra system properties and waits for liveness.
      *
@@ -42,9 +46,19 @@ public final class ServiceLauncher {
      *     not become live in {@code timeout} (the message carries the log's tail)
      */
     public String start(ServiceSpec spec, int port, Map<String, String> properties, Duration timeout) throws IOException {
+        return awaitLive(spawn(spec, port, properties), timeout);
+    }
+
+    /**
+     * Starts the process of {@code spec} on {@code port} and returns at once (several services then start in
+     * parallel; {@link #awaitLive} waits for each).
+     *
+     * @throws IllegalStateException when the jar is missing, the service already runs or the port is taken
+     */
+    public Started spawn(ServiceSpec spec, int port, Map<String, String> properties) throws IOException {
         Path jar = spec.jar(run.repoRoot());
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(spec.name() + " is not built: " + jar + " is missing (run: mvn -DskipTests install)");
+            throw new IllegalStateException(spec.name() + " is not built: " + jar + " is missing (run: ./ares build)");
         }
         if (pidFile(spec).process().isPresent()) {
             throw new IllegalStateException(spec.name() + " is already running (pid file " + pidFile(spec).path() + "); run ./ares down first");
@@ -65,18 +79,29 @@ public final class ServiceLauncher {
         pb.environment().putIfAbsent("DJL_CACHE_DIR", run.repoRoot().resolve(".cache/djl").toString());
         Process p = pb.start();
         pidFile(spec).write(p.pid(), jar.toString());
-        String base = "http://127.0.0.1:" + port;
+        return new Started(spec, p, "http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Waits until a spawned service answers {@code /q/health/live} with 200.
+     *
+     * @return its base URL
+     * @throws IllegalStateException when it exits or is not live within {@code timeout} (with the log's tail)
+     */
+    public String awaitLive(Started s, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(spec.name() + " exited with code " + p.exitValue() + "; log tail:\n" + tail(logFile(spec)));
+            if (!s.process().isAlive()) {
+                throw new IllegalStateException(s.spec().name() + " exited with code " + s.process().exitValue()
+                        + "; log tail:\n" + tail(logFile(s.spec())));
             }
-            if (live(base)) {
-                return base;
+            if (live(s.baseUrl())) {
+                return s.baseUrl();
             }
             sleep(300);
         }
-        throw new IllegalStateException(spec.name() + " did not become live within " + timeout.toSeconds() + " s; log tail:\n" + tail(logFile(spec)));
+        throw new IllegalStateException(s.spec().name() + " did not become live within " + timeout.toSeconds()
+                + " s; log tail:\n" + tail(logFile(s.spec())));
     }
 
     private boolean live(String base) {
