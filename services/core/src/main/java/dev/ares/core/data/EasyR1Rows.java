@@ -1,5 +1,8 @@
 package dev.ares.core.data;
 
+import dev.ares.core.io.ConfinedPath;
+import dev.ares.core.io.PathRefusedException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,13 +157,16 @@ public final class EasyR1Rows {
                     throw new DatasetFormatException(file, row, field, "expected a path, data URL or {bytes, path} object", null);
                 }
                 if (bytes == null) {
-                    Path resolved = file.toAbsolutePath().getParent().resolve(path);
+                    // Confined to the dataset file's directory: '..' and absolute paths are refused.
+                    Path resolved = ConfinedPath.relative(file.toAbsolutePath().getParent(), path, field);
                     if (!Files.isRegularFile(resolved)) {
                         throw new DatasetFormatException(file, row, field, "image file not found: " + resolved, null);
                     }
                     bytes = Files.readAllBytes(resolved);
                     path = resolved.toString();
                 }
+            } catch (PathRefusedException e) {
+                throw new DatasetFormatException(file, row, field, e.getMessage(), e);
             } catch (IllegalArgumentException e) {
                 throw new DatasetFormatException(file, row, field, "bad base64: " + e.getMessage(), e);
             } catch (IOException e) {
