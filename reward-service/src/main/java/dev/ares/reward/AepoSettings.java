@@ -18,7 +18,8 @@ final class AepoSettings {
     }
 
     /**
-     * @param mode          {@code ares.reward.mode}: {@code code} or {@code paper}
+     * @param mode          {@code ares.reward.mode}: {@code code}, {@code paper} or {@code grpo} (accuracy reward only,
+     *                      no online filter)
      * @param window        {@code ares.reward.window}: window width w in tokens, {@code > 0}
      * @param fixedTau      {@code ares.reward.tau}: a fixed HWE threshold in nats, never updated
      * @param emaDecay      {@code ares.reward.threshold-ema-decay}: τ EMA decay in [0, 1]
@@ -30,7 +31,7 @@ final class AepoSettings {
      */
     static AepoConfig build(String mode, Optional<Integer> window, Optional<Double> fixedTau, Optional<Double> emaDecay,
                             boolean filterEnabled, String filterKey, double formatWeight) {
-        AepoConfig cfg = AepoConfig.of(reading(mode));
+        AepoConfig cfg = isGrpo(mode) ? AepoConfig.grpo() : AepoConfig.of(reading(mode));
         if (window.isPresent()) {
             if (window.get() <= 0) {
                 throw new IllegalArgumentException("ares.reward.window must be > 0, got " + window.get());
@@ -56,7 +57,7 @@ final class AepoSettings {
         if (!Double.isFinite(formatWeight)) {
             throw new IllegalArgumentException("ares.reward.format-weight must be finite, got " + formatWeight);
         }
-        RewardConfig r = cfg.reward().withFilter(filterEnabled, filterKey(filterKey));
+        RewardConfig r = cfg.reward().withFilter(filterEnabled && !isGrpo(mode), filterKey(filterKey));
         r = new RewardConfig(r.easyMin(), r.mediumMin(), r.constants(), r.roundTargets(), r.alphaInit(), r.alphaLr(),
                 r.alphaMin(), r.alphaMax(), r.orderingGuard(), r.lambdaEps(), r.targetEmaDecay(), formatWeight,
                 r.officialB1AllEasy(), r.filterEnabled(), r.filterKey(), r.filterLow(), r.filterHigh(),
@@ -64,11 +65,16 @@ final class AepoSettings {
         return cfg.withReward(r);
     }
 
+    /** True for {@code ares.reward.mode=grpo}: the plain GRPO baseline ({@link AepoConfig#grpo()}). */
+    static boolean isGrpo(String mode) {
+        return mode != null && mode.strip().equalsIgnoreCase("grpo");
+    }
+
     static Reading reading(String mode) {
         return switch (mode == null ? "" : mode.strip().toLowerCase(Locale.ROOT)) {
             case "code" -> Reading.CODE;
             case "paper" -> Reading.PAPER;
-            default -> throw new IllegalArgumentException("ares.reward.mode must be code or paper, got '" + mode + "'");
+            default -> throw new IllegalArgumentException("ares.reward.mode must be code, paper or grpo, got '" + mode + "'");
         };
     }
 

@@ -21,6 +21,15 @@ class AepoSettingsTest {
     }
 
     @Test
+    void grpoModeIsThePlainBaselineEvenWithTheFilterKeyAtItsDefault() {
+        AepoConfig c = AepoSettings.build("grpo", Optional.empty(), Optional.empty(), Optional.empty(), true, "accuracy",
+                0.0);
+        assertEquals(AepoConfig.grpo(), c);
+        assertEquals(false, c.reward().filterEnabled());
+        assertEquals(0.0, c.reward().alphaMax());
+    }
+
+    @Test
     void setKeysChangeOnlyTheirPart() {
         AepoConfig c = AepoSettings.build("code", Optional.of(6), Optional.of(1.5), Optional.of(0.9), false, "overall",
                 0.1);
@@ -41,7 +50,7 @@ class AepoSettingsTest {
 
     @Test
     void badValuesNameTheProperty() {
-        rejects("ares.reward.mode must be code or paper, got 'grpo'", () -> AepoSettings.build("grpo", Optional.empty(),
+        rejects("ares.reward.mode must be code, paper or grpo, got 'ppo'", () -> AepoSettings.build("ppo", Optional.empty(),
                 Optional.empty(), Optional.empty(), true, "accuracy", 0));
         rejects("ares.reward.window must be > 0, got 0", () -> AepoSettings.build("code", Optional.of(0),
                 Optional.empty(), Optional.empty(), true, "accuracy", 0));

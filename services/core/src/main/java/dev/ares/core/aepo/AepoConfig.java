@@ -39,6 +39,29 @@ public record AepoConfig(Reading reading, int window, Windows.Mode windowMode, H
                 ThresholdConfig.paper(), RewardConfig.paper(), KlConfig.paper(), PolicyLossConfig.paper());
     }
 
+    /**
+     * The plain GRPO baseline of the AEPO-vs-GRPO experiment (issue 6 item 6): accuracy reward only (the
+     * entropy-shaping scale alpha is pinned at 0, so every shaping term is 0), no online filter, and a fixed KL
+     * coefficient (k3, controller {@link KlConfig.Controller#NONE}, beta_d = 1, no rho relaxation, no second chance).
+     * Buckets, threshold and advantages are computed as in {@link #code()}, so the two runs differ only in the reward
+     * shaping and the KL control.
+     *
+     * @return the GRPO configuration
+     */
+    public static AepoConfig grpo() {
+        AepoConfig c = code();
+        RewardConfig r = c.reward();
+        RewardConfig flat = new RewardConfig(r.easyMin(), r.mediumMin(), r.constants(), r.roundTargets(), 0.0, 0.0, 0.0,
+                0.0, r.orderingGuard(), r.lambdaEps(), r.targetEmaDecay(), r.formatWeight(), false, false,
+                r.filterKey(), r.filterLow(), r.filterHigh(), r.advantageEps(), r.advantageUnbiased());
+        KlConfig k = c.kl();
+        KlConfig fixed = new KlConfig(k.estimator(), k.coef(), k.aggregation(), KlConfig.Controller.NONE,
+                BucketValues.all(1.0), 1.0, false, k.secondChanceFactor(), k.secondChanceMinSoftCost(), k.betaTarget(),
+                k.betaEmaRate(), k.betaDeadZone(), k.betaStep(), k.betaErrClip(), k.betaMin(), k.betaMax(),
+                k.betaUpdateEvery(), k.kappaInit(), k.kappaDelta(), k.kappaStep(), k.kappaMin(), k.kappaMax());
+        return new AepoConfig(c.reading(), c.window(), c.windowMode(), c.hweRule(), c.threshold(), flat, fixed, c.loss());
+    }
+
     /** @return {@link #code()} or {@link #paper()} */
     public static AepoConfig of(Reading reading) {
         return reading == Reading.PAPER ? paper() : code();

@@ -46,6 +46,30 @@ class AepoScorerTest {
     }
 
     @Test
+    void grpoConfigRewardsAccuracyOnlyAndKeepsEveryGroup() {
+        AepoConfig cfg = AepoConfig.grpo().withFixedTau(1.0);
+        List<GroupInput> in = batch(new int[] {8, 6, 4, 1, 0}, 8, 1);
+        ControllerState state = ControllerState.initial(cfg);
+        BatchResult r = AepoScorer.scoreBatch(in, state, cfg);
+        AepoConfig aepo = AepoConfig.code().withFixedTau(1.0);
+        BatchResult shaped = AepoScorer.scoreBatch(in, ControllerState.initial(aepo), aepo);
+        double shapedDiff = 0;
+        for (int gi = 0; gi < r.groups().size(); gi++) {
+            GroupResult g = r.groups().get(gi);
+            assertTrue(g.keep(), "no online filter in GRPO: group " + gi);
+            for (int j = 0; j < 8; j++) {
+                TrajectoryResult t = g.trajectories().get(j);
+                assertEquals(0.0, t.entropyReward(), TOL);
+                assertEquals(j < new int[] {8, 6, 4, 1, 0}[gi] ? 1.0 : 0.0, t.overall(), TOL);
+                shapedDiff += Math.abs(shaped.groups().get(gi).trajectories().get(j).entropyReward());
+            }
+        }
+        assertTrue(shapedDiff > 0, "the same batch under AEPO has entropy shaping: the comparison is not vacuous");
+        assertEquals(KlConfig.Controller.NONE, cfg.kl().controller());
+        assertEquals(1.0, cfg.kl().rho());
+    }
+
+    @Test
     void codeReadingScoresEachResponseAgainstItsOwnBucket() {
         AepoConfig cfg = AepoConfig.code().withFixedTau(1.0);
         List<GroupInput> in = batch(new int[] {8, 6, 4, 1, 0}, 8, 1);
