@@ -67,6 +67,7 @@ public final class AdapterConfigJson {
         double alpha = number(file, root, "lora_alpha", null);
         double dropout = number(file, root, "lora_dropout", 0.0);
         requireAbsentOr(file, root, "use_dora", JsonNode::isBoolean, false, "DoRA adapters are not supported");
+        requireAbsentOr(file, root, "lora_bias", JsonNode::isBoolean, false, "trained LoRA biases are not supported");
         requireAbsentOr(file, root, "fan_in_fan_out", JsonNode::isBoolean, false,
                 "fan_in_fan_out (transposed Conv1D weights) does not apply to Qwen linear layers");
         JsonNode bias = root.get("bias");
@@ -79,7 +80,7 @@ public final class AdapterConfigJson {
                 throw new ModelFormatException(file, f, "per-module rank/alpha patterns are not supported, found " + n);
             }
         }
-        for (String f : new String[] {"layers_to_transform", "modules_to_save", "layer_replication"}) {
+        for (String f : new String[] {"layers_to_transform", "modules_to_save", "layer_replication", "exclude_modules"}) {
             JsonNode n = root.get(f);
             if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
                 throw new ModelFormatException(file, f, "not supported (adapters on all layers only, no extra "
