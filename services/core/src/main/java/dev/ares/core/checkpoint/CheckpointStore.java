@@ -44,6 +44,12 @@ import java.util.stream.Stream;
  *
  * <p>Versions are non-negative longs that increase monotonically: a write must use a version above every
  * complete one. File names are confined to the version directory ({@link CheckpointPaths}).
+ *
+ * <p>Reliability (reliability.md scenarios 2 and 3): a checkpoint that does not verify is refused with a
+ * {@link CorruptCheckpointException} naming the file and the mismatch, and reported to the store's
+ * {@link CheckpointListener} and the process-wide ones (services count it as {@code ares.checkpoint.rejected});
+ * {@link #latestVerified()} is what a loader resumes from; a {@link CheckpointFaultHook} is called at each phase
+ * of a write so tests can crash it precisely; {@link #openForWriter} removes a crashed write's leftovers at start.
  */
 public final class CheckpointStore {
     private static final String LOCK_FILE = ".lock";
@@ -60,6 +66,8 @@ public final class CheckpointStore {
     }
 
     private final Path root;
+    private final CheckpointListener listener;
+    private final CheckpointFaultHook faultHook;
 
     /**
      * Opens (and creates if missing) a store.
@@ -68,12 +76,40 @@ public final class CheckpointStore {
      * @throws CheckpointException if {@code root} cannot be created or is not a directory
      */
     public CheckpointStore(Path root) {
+        this(root, CheckpointListener.NONE, CheckpointFaultHook.NONE);
+    }
+
+    /**
+     * Opens (and creates if missing) a store with an observer and a fault-injection hook.
+     *
+     * @param root      directory of the store
+     * @param listener  told of every rejected and written checkpoint (besides the process-wide listeners)
+     * @param faultHook called at each phase of a write ({@link CheckpointFaultHook#NONE} outside tests)
+     * @throws CheckpointException if {@code root} cannot be created or is not a directory
+     */
+    public CheckpointStore(Path root, CheckpointListener listener, CheckpointFaultHook faultHook) {
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
+        this.faultHook = java.util.Objects.requireNonNull(faultHook, "faultHook");
         try {
             Files.createDirectories(root);
             this.root = root.toRealPath();
         } catch (IOException e) {
             throw new CheckpointException("cannot open checkpoint store at " + root + ": " + e, e);
         }
+    }
+
+    /**
+     * Opens a store for its (single) writer at start-up, e.g. a restarted learner: the temporary directories an
+     * earlier crash left behind are removed first (reliability.md scenario 3). Safe while readers are active,
+     * since readers ignore temporary directories, and while another writer is active, since that writer holds the
+     * store's lock for the whole of its write.
+     *
+     * @return the store, with no temporary directories left
+     */
+    public static CheckpointStore openForWriter(Path root, CheckpointListener listener) {
+        CheckpointStore store = new CheckpointStore(root, listener, CheckpointFaultHook.NONE);
+        store.cleanIncomplete();
+        return store;
     }
 
     /** The store's root directory (real path). */
@@ -146,6 +182,7 @@ public final class CheckpointStore {
         try {
             Files.createDirectory(temp);
             writer.writeTo(temp);
+            faultHook.at(CheckpointFaultHook.Phase.FILES_WRITTEN, version, temp);
             List<ManifestEntry> entries = new ArrayList<>();
             List<Path> dirs = new ArrayList<>();
             try (Stream<Path> walk = Files.walk(temp)) {
@@ -172,6 +209,7 @@ public final class CheckpointStore {
             for (Path d : dirs) {
                 syncDirectory(d);
             }
+            faultHook.at(CheckpointFaultHook.Phase.SHARDS_SYNCED, version, temp);
             CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, version,
                     info.step(), info.kind(), info.baseVersion(), Instant.now(), info.metadata(), entries);
             byte[] json = manifest.toJson();
@@ -185,9 +223,13 @@ public final class CheckpointStore {
                 ch.force(true);
             }
             syncDirectory(temp);
+            faultHook.at(CheckpointFaultHook.Phase.MANIFEST_SYNCED, version, temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(root);
-            return new Checkpoint(version, target, manifest, Sha256.hex(json));
+            Checkpoint committed = new Checkpoint(version, target, manifest, Sha256.hex(json));
+            faultHook.at(CheckpointFaultHook.Phase.COMMITTED, version, target);
+            CheckpointListener.Global.written(listener, committed);
+            return committed;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
             if (e instanceof CheckpointException ce) {
@@ -243,34 +285,70 @@ public final class CheckpointStore {
 
     /** Verifies {@code version}; {@code deep} hashes file contents, otherwise only presence and sizes are checked. */
     public Verification verify(long version, boolean deep) {
-        List<String> problems = new ArrayList<>();
+        List<CheckpointProblem> problems = new ArrayList<>();
         CheckpointVerifier.tryOpen(versionDir(version), version, deep, problems);
-        return new Verification(version, deep, problems);
+        return new Verification(version, deep, problems.stream().map(CheckpointProblem::message).toList());
     }
 
     /**
-     * Opens a complete checkpoint.
+     * Opens a complete checkpoint. A refusal is reported to the listeners ({@link CheckpointListener#rejected}).
      *
-     * @throws CheckpointException listing the problems when the version is missing or does not verify
+     * @throws CorruptCheckpointException naming the first offending file (and, for a hash mismatch, both SHA-256s)
+     *                                    when the version directory exists but does not verify
+     * @throws CheckpointException        when the version directory does not exist
      */
     public Checkpoint open(long version, boolean deep) {
-        List<String> problems = new ArrayList<>();
-        return CheckpointVerifier.tryOpen(versionDir(version), version, deep, problems)
-                .orElseThrow(() -> new CheckpointException("checkpoint v" + version
-                + " in " + root + " is not complete: " + String.join("; ", problems)));
+        List<CheckpointProblem> problems = new ArrayList<>();
+        Optional<Checkpoint> c = CheckpointVerifier.tryOpen(versionDir(version), version, deep, problems);
+        if (c.isPresent()) {
+            return c.get();
+        }
+        if (problems.size() == 1 && problems.get(0).kind() == CheckpointProblem.Kind.DIRECTORY_MISSING) {
+            throw new CheckpointException("checkpoint v" + version + " in " + root + " does not exist: "
+                    + problems.get(0).message());
+        }
+        throw reject(new CorruptCheckpointException(version, versionDir(version), problems));
+    }
+
+    /**
+     * The newest version that passes deep verification (every file hashed against its manifest): what a learner
+     * resumes from (reliability.md §2 item 2). Each newer version that fails is reported to the listeners as a
+     * rejection and skipped, so a truncated or bit-flipped newest checkpoint resolves to the previous complete one.
+     */
+    public Optional<Checkpoint> latestVerified() {
+        List<Long> all = versions();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            long v = all.get(i);
+            List<CheckpointProblem> problems = new ArrayList<>();
+            Optional<Checkpoint> c = CheckpointVerifier.tryOpen(versionDir(v), v, true, problems);
+            if (c.isPresent()) {
+                return c;
+            }
+            reject(new CorruptCheckpointException(v, versionDir(v), problems));
+        }
+        return Optional.empty();
+    }
+
+    private CorruptCheckpointException reject(CorruptCheckpointException e) {
+        CheckpointListener.Global.rejected(listener, e);
+        return e;
     }
 
     /**
      * Opens {@code version} for loading an announced checkpoint: deep verification of every file, and the manifest's
      * SHA-256 must equal the announced one ({@code CheckpointEvent.manifestSha256}, architecture.md §4 step 2).
      *
-     * @throws CheckpointException when the checkpoint is incomplete, corrupt, or not the announced one
+     * @throws CorruptCheckpointException when the checkpoint is incomplete, corrupt, or not the announced one
+     * @throws CheckpointException        when the version directory does not exist
      */
     public Checkpoint open(long version, String expectedManifestSha256) {
         Checkpoint c = open(version, true);
         if (!c.manifestSha256().equals(expectedManifestSha256)) {
-            throw new CheckpointException("checkpoint v" + version + " at " + c.directory() + " has manifest SHA-256 "
-                    + c.manifestSha256() + ", but " + expectedManifestSha256 + " was announced");
+            Path manifestFile = c.directory().resolve(CheckpointManifest.FILE_NAME);
+            throw reject(new CorruptCheckpointException(version, c.directory(), List.of(new CheckpointProblem(
+                    CheckpointProblem.Kind.MANIFEST_MISMATCH, manifestFile, expectedManifestSha256,
+                    c.manifestSha256(), manifestFile + " has SHA-256 " + c.manifestSha256() + ", but "
+                    + expectedManifestSha256 + " was announced"))));
         }
         return c;
     }
