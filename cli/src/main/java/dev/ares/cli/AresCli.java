@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CurateCommand.class,
             BenchCommand.class,
             EvalCommand.class,
+            MergeCommand.class,
         })
 public final class AresCli implements Runnable {
 
