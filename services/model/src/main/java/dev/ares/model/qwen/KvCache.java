@@ -164,6 +164,116 @@ public final class KvCache implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Makes row {@code dstRow} continue the first {@code upto} slots of row {@code srcRow}, in place (branching
+     * rollouts inside a running batch, docs/rollout.md): the source slots {@code [0, upto)} are copied into the
+     * destination row right-aligned, at slots {@code [length - upto, length)}, and the destination's earlier slots
+     * are switched off in {@link #keyMask()}. Keys are stored after RoPE and attention looks only at the mask, so
+     * the shift changes nothing; the destination's next RoPE position becomes the number of real tokens among
+     * the copied slots. Other rows and the shared length are unchanged.
+     *
+     * @param srcRow row whose prefix is copied, in {@code [0, batch)}
+     * @param upto   slots of the source prefix, in {@code [0, length]}
+     * @param dstRow row overwritten, in {@code [0, batch)} and different from {@code srcRow}
+     */
+    public void branchRow(int srcRow, int upto, int dstRow) {
+        if (srcRow < 0 || srcRow >= batch() || dstRow < 0 || dstRow >= batch() || srcRow == dstRow) {
+            throw new IllegalArgumentException("branchRow needs two different rows in [0, " + batch() + "), got "
+                    + srcRow + " -> " + dstRow);
+        }
+        if (upto < 0 || upto > length) {
+            throw new IllegalArgumentException("branch prefix " + upto + " outside [0, " + length + "]");
+        }
+        int shift = length - upto;
+        if (upto > 0) {
+            NDIndex src = new NDIndex("{}, :, :{}", srcRow, upto);
+            NDIndex dst = new NDIndex("{}, :, {}:{}", dstRow, shift, length);
+            for (int i = 0; i < keys.length; i++) {
+                try (NDArray k = keys[i].get(src); NDArray v = values[i].get(src)) {
+                    keys[i].set(dst, k);
+                    values[i].set(dst, v);
+                }
+            }
+        }
+        try (NDArray srcMask = keyMask.get(new NDIndex("{}, :{}", srcRow, upto))) {
+            if (shift > 0) {
+                try (NDArray off = manager.zeros(new Shape(shift), DataType.BOOLEAN)) {
+                    keyMask.set(new NDIndex("{}, :{}", dstRow, shift), off);
+                }
+            }
+            if (upto > 0) {
+                keyMask.set(new NDIndex("{}, {}:{}", dstRow, shift, length), srcMask);
+            }
+            nextPosition[dstRow] = upto == 0 ? 0 : srcMask.toType(DataType.INT64, false).sum().getLong();
+        }
+    }
+
+    /**
+     * A new cache assembling rows of other caches (continuous batching: sequences join and leave the running
+     * batch). Output row {@code i} is row {@code rows[i]} of {@code sources[i]}, whose real tokens must lie in that
+     * source's last {@code keep[i]} slots (true for rows that were left-padded and then only appended to). Each row
+     * is copied right-aligned so that its last slot becomes slot {@code max(keep) - 1} of the new cache; the slots
+     * before it are padding, switched off in the key mask. Next RoPE positions are carried over. The sources are
+     * unchanged.
+     *
+     * @param sources  one source cache per output row (all with this model's layer count, heads and dtype)
+     * @param rows     the source row of each output row
+     * @param keep     slots to keep per output row, each in {@code [1, source.length()]}
+     * @param capacity slots per row of the new cache, at least {@code max(keep)}
+     */
+    public static KvCache pack(KvCache[] sources, int[] rows, int[] keep, int capacity) {
+        int b = rows.length;
+        if (b == 0 || sources.length != b || keep.length != b) {
+            throw new IllegalArgumentException("pack needs one source, row and keep per output row, got " + sources.length
+                    + ", " + rows.length + ", " + keep.length);
+        }
+        int length = 0;
+        for (int i = 0; i < b; i++) {
+            KvCache src = sources[i];
+            if (rows[i] < 0 || rows[i] >= src.batch()) {
+                throw new IllegalArgumentException("row " + rows[i] + " outside [0, " + src.batch() + ")");
+            }
+            if (keep[i] < 1 || keep[i] > src.length) {
+                throw new IllegalArgumentException("keep " + keep[i] + " outside [1, " + src.length + "]");
+            }
+            length = Math.max(length, keep[i]);
+        }
+        if (capacity < length) {
+            throw new IllegalArgumentException("capacity " + capacity + " below the packed length " + length);
+        }
+        KvCache first = sources[0];
+        KvCache out = new KvCache(first.manager.getParentManager(), first.keys.length, b, first.kvHeads, first.headDim,
+                capacity, first.type);
+        out.length = length;
+        // Consecutive output rows taken from consecutive rows of one source move as one block: within one source
+        // every row is right-aligned at the source's length, so a block needs a single slice copy per layer.
+        int i = 0;
+        while (i < b) {
+            KvCache src = sources[i];
+            int j = i + 1;
+            while (j < b && sources[j] == src && rows[j] == rows[j - 1] + 1) {
+                j++;
+            }
+            int window = 0;                                   // slots copied: the block's longest row
+            for (int k = i; k < j; k++) {
+                window = Math.max(window, keep[k]);
+            }
+            NDIndex from = new NDIndex("{}:{}, :, {}:{}", rows[i], rows[i] + (j - i), src.length - window, src.length);
+            NDIndex to = new NDIndex("{}:{}, :, {}:{}", i, j, length - window, length);
+            for (int l = 0; l < out.keys.length; l++) {
+                out.keys[l].set(to, src.keys[l].get(from));
+                out.values[l].set(to, src.values[l].get(from));
+            }
+            out.keyMask.set(new NDIndex("{}:{}, {}:{}", i, j, length - window, length),
+                    src.keyMask.get(new NDIndex("{}:{}, {}:{}", rows[i], rows[i] + (j - i), src.length - window, src.length)));
+            for (int k = i; k < j; k++) {
+                out.nextPosition[k] = src.nextPosition[rows[k]];
+            }
+            i = j;
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         manager.close();
