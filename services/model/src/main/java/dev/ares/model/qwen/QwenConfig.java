@@ -24,7 +24,7 @@ import java.util.Set;
  * {@code tie_word_embeddings}, {@code num_key_value_heads}) takes that default.
  *
  * @param file                  the configuration file read
- * @param modelType             {@code qwen2} or {@code qwen3}
+ * @param modelType             {@code qwen2}, {@code qwen3} or {@code qwen2_5_vl} (the text part of Qwen2.5-VL)
  * @param vocabSize             rows of the embedding and of the LM head
  * @param hiddenSize            model width
  * @param intermediateSize      SwiGLU inner width
@@ -45,7 +45,9 @@ public record QwenConfig(Path file, String modelType, int vocabSize, int hiddenS
                          double rmsNormEps, boolean tieWordEmbeddings, boolean attentionBias, boolean qkNorm,
                          int maxPositionEmbeddings, List<Integer> eosTokenIds) {
     /** The architectures this runtime implements. */
-    public static final Set<String> SUPPORTED = Set.of("qwen2", "qwen3");
+    public static final Set<String> SUPPORTED = Set.of("qwen2", "qwen3", "qwen2_5_vl");
+    /** The vision-language model type; its text fields are those of Qwen2 plus multimodal RoPE (see Qwen25VlConfig). */
+    public static final String QWEN2_5_VL = "qwen2_5_vl";
 
     /** Reads {@code dir/config.json}. */
     public static QwenConfig load(Path dir) {
@@ -66,13 +68,15 @@ public record QwenConfig(Path file, String modelType, int vocabSize, int hiddenS
         JsonNode text = root;
         String prefix = "";
         String rootType = root.path("model_type").asText(null);
+        boolean vl = QWEN2_5_VL.equals(rootType);
         if (root.has("text_config") && root.get("text_config").isObject()
-                && (rootType == null || !SUPPORTED.contains(rootType))) {
+                && (rootType == null || vl || !SUPPORTED.contains(rootType))) {
             text = root.get("text_config");
             prefix = "text_config.";
         }
         Reader r = new Reader(file, text, prefix);
-        String type = text.path("model_type").asText(rootType);
+        // the VL model's nested text_config says qwen2_5_vl_text; the model is the composite one
+        String type = vl ? QWEN2_5_VL : text.path("model_type").asText(rootType);
         if (type == null) {
             throw new ModelFormatException(file, prefix + "model_type", "missing");
         }
@@ -109,8 +113,8 @@ public record QwenConfig(Path file, String modelType, int vocabSize, int hiddenS
         if (headDim % 2 != 0) {
             throw new ModelFormatException(file, prefix + "head_dim", "must be even for rotary embeddings, got " + headDim);
         }
-        double theta = ropeTheta(file, root, text, prefix);
-        boolean bias = type.equals("qwen2") || text.path("attention_bias").asBoolean(false);
+        double theta = ropeTheta(file, root, text, prefix, vl);
+        boolean bias = type.equals("qwen2") || vl || text.path("attention_bias").asBoolean(false);
         boolean tie = text.has("tie_word_embeddings") ? text.get("tie_word_embeddings").asBoolean()
                 : root.path("tie_word_embeddings").asBoolean(false);
         return new QwenConfig(file, type, r.positiveInt("vocab_size"), hidden, r.positiveInt("intermediate_size"),
@@ -121,7 +125,7 @@ public record QwenConfig(Path file, String modelType, int vocabSize, int hiddenS
                         prefix + "eos_token_id"));
     }
 
-    private static double ropeTheta(Path file, JsonNode root, JsonNode text, String prefix) {
+    private static double ropeTheta(Path file, JsonNode root, JsonNode text, String prefix, boolean multimodal) {
         JsonNode params = text.get("rope_parameters");
         String where;
         JsonNode theta;
@@ -138,18 +142,18 @@ public record QwenConfig(Path file, String modelType, int vocabSize, int hiddenS
         if (scaling != null && scaling.isObject()) {
             String type = scaling.has("rope_type") ? scaling.get("rope_type").asText()
                     : scaling.path("type").asText("default");
-            if (!type.equals("default")) {
+            if (!type.equals("default") && !(multimodal && type.equals("mrope"))) {
                 throw new ModelFormatException(file, where.replace("rope_theta", "rope_scaling"), "rope type '" + type
                         + "' is not implemented (default RoPE only)");
             }
-            if (scaling.has("mrope_section")) {
+            if (scaling.has("mrope_section") && !multimodal) {
                 throw new ModelFormatException(file, where, "multimodal RoPE (mrope_section) belongs to the VL model,"
                         + " not to a text decoder");
             }
         }
         if (theta == null || theta.isNull()) {
-            // transformers' documented default for Qwen2/Qwen3 configurations
-            return 10000.0;
+            // transformers' documented defaults: 1e4 for Qwen2/Qwen3, 1e6 for the Qwen2.5-VL text model
+            return multimodal ? 1000000.0 : 10000.0;
         }
         if (!theta.isNumber() || !(theta.asDouble() > 0)) {
             throw new ModelFormatException(file, where.endsWith("rope_theta") ? where : where + ".rope_theta",

@@ -127,8 +127,33 @@ public abstract class QwenModel implements AutoCloseable {
      * @return float32 logits {@code [B, T, V]} ({@code [B, 1, V]} when {@code lastOnly}); the caller closes them
      */
     public NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache, boolean lastOnly) {
-        long b = inputIds.getShape().get(0);
-        int t = (int) inputIds.getShape().get(1);
+        try (NDScope scope = new NDScope()) {
+            NDArray logits = forwardEmbeds(embedTokens(inputIds), positions, mask, cache, lastOnly);
+            NDScope.unregister(logits);
+            return logits;
+        }
+    }
+
+    /**
+     * The token embeddings of {@code inputIds} ({@code [B, T]} int64) as {@code [B, T, hidden]} in the compute
+     * dtype (the input of {@link #forwardEmbeds}; multimodal models overwrite some rows before the pass).
+     */
+    public NDArray embedTokens(NDArray inputIds) {
+        return embed.getNDArrayInternal().embedding(inputIds, embed, ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow();
+    }
+
+    /**
+     * As {@link #forward} from input embeddings instead of ids.
+     *
+     * @param inputEmbeds {@code [B, T, hidden]} in the compute dtype
+     * @param positions   int64 RoPE positions {@code [B, T]} (or the layout {@link #ropeAngles} of a subclass
+     *                    accepts, e.g. {@code [3, B, T]} for multimodal RoPE)
+     */
+    public NDArray forwardEmbeds(NDArray inputEmbeds, NDArray positions, NDArray mask, KvCache cache,
+                                 boolean lastOnly) {
+        long b = inputEmbeds.getShape().get(0);
+        int t = (int) inputEmbeds.getShape().get(1);
         if (cache != null && cache.batch() != b) {
             throw new IllegalArgumentException("cache has " + cache.batch() + " rows, input has " + b);
         }
@@ -147,7 +172,7 @@ public abstract class QwenModel implements AutoCloseable {
             }
             boolean oneToken = t == 1 && cache != null;
             NDArray bias = attentionBias(keyMask, offset, t);
-            NDList angles = rope.angles(positions);                                    // [B, T, D] each
+            NDList angles = ropeAngles(positions);                                     // [B, T, D] each
             ForwardPass pass;
             if (oneToken) {
                 pass = new ForwardPass(angles.get(0), angles.get(1), bias.reshape(b, 1, 1, bias.getShape().get(4)),
@@ -155,7 +180,7 @@ public abstract class QwenModel implements AutoCloseable {
             } else {
                 pass = new ForwardPass(angles.get(0).expandDims(2), angles.get(1).expandDims(2), bias, cache, false);
             }
-            NDArray x = embed.getNDArrayInternal().embedding(inputIds, embed, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+            NDArray x = inputEmbeds;
             for (int i = 0; i < layers.size(); i++) {
                 x = layers.get(i).forward(x, pass, i);
             }
@@ -170,9 +195,29 @@ public abstract class QwenModel implements AutoCloseable {
             NDScope.unregister(logits);
         }
         if (cache != null) {
-            cache.commit(t, positions);
+            NDArray last = cachePositions(positions);
+            cache.commit(t, last);
+            if (last != positions) {
+                last.close();
+            }
         }
         return logits;
+    }
+
+    /**
+     * RoPE cosines and signed sines {@code [B, T, headDim]} for the {@code positions} given to
+     * {@link #forwardEmbeds}; models with another position layout override this.
+     */
+    protected NDList ropeAngles(NDArray positions) {
+        return rope.angles(positions);
+    }
+
+    /**
+     * The {@code [B, T]} positions whose last column plus one becomes each cache row's next position;
+     * models with another position layout override this (the caller closes a result that is a new array).
+     */
+    protected NDArray cachePositions(NDArray positions) {
+        return positions;
     }
 
     /**
