@@ -25,11 +25,15 @@ import java.util.Set;
  * @param source          prompt source copied from the prompt; non-blank
  * @param sampling        sampling parameters the group was generated with
  * @param promptTokenIds  prompt token ids, each {@code >= 0} (copied in and out)
- * @param trajectories    the trajectories, at least one, with unique ids; a branch parent must be in the group
+ * @param trajectories    the trajectories, at least one and at most {@code requestedN}, with unique ids; a branch
+ *                        parent must be in the group
+ * @param requestedN      the request's {@code n} (copied from {@link RolloutRequest#n()}), in
+ *                        {@code [1, }{@link RolloutRequest#MAX_N}{@code ]}: a group holding more trajectories than
+ *                        were requested is malformed (reliability.md scenario 4)
  */
 public record RolloutGroup(int schemaVersion, String runId, long step, int groupsInStep, String groupId,
                            String requestId, String referenceAnswer, String source, SamplingParams sampling,
-                           int[] promptTokenIds, List<Trajectory> trajectories) {
+                           int[] promptTokenIds, List<Trajectory> trajectories, int requestedN) {
     /** The schema version this build writes. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -61,6 +65,15 @@ public record RolloutGroup(int schemaVersion, String runId, long step, int group
                 throw new IllegalArgumentException("RolloutGroup.trajectories has duplicate id " + t.trajectoryId());
             }
         }
+        Checks.atLeast(requestedN, 1, "RolloutGroup.requestedN");
+        if (requestedN > RolloutRequest.MAX_N) {
+            throw new IllegalArgumentException("RolloutGroup.requestedN must be <= " + RolloutRequest.MAX_N + ", got "
+                    + requestedN);
+        }
+        if (trajectories.size() > requestedN) {
+            throw new IllegalArgumentException("RolloutGroup.trajectories has " + trajectories.size()
+                    + " trajectories, more than the request's n = " + requestedN);
+        }
         for (Trajectory t : trajectories) {
             if (t.branchParent() != null && !ids.contains(t.branchParent())) {
                 throw new IllegalArgumentException("RolloutGroup.trajectories: trajectory " + t.trajectoryId()
@@ -69,12 +82,23 @@ public record RolloutGroup(int schemaVersion, String runId, long step, int group
         }
     }
 
-    /** Creates a group of the current {@link #SCHEMA_VERSION}. */
+    /** Creates a group of the current {@link #SCHEMA_VERSION} answering a request of {@code n = requestedN}. */
+    public RolloutGroup(String runId, long step, int groupsInStep, String groupId, String requestId,
+                        String referenceAnswer, String source, SamplingParams sampling, int[] promptTokenIds,
+                        List<Trajectory> trajectories, int requestedN) {
+        this(SCHEMA_VERSION, runId, step, groupsInStep, groupId, requestId, referenceAnswer, source, sampling,
+                promptTokenIds, trajectories, requestedN);
+    }
+
+    /**
+     * Creates a group of the current {@link #SCHEMA_VERSION} whose request asked for exactly as many trajectories
+     * as it holds.
+     */
     public RolloutGroup(String runId, long step, int groupsInStep, String groupId, String requestId,
                         String referenceAnswer, String source, SamplingParams sampling, int[] promptTokenIds,
                         List<Trajectory> trajectories) {
         this(SCHEMA_VERSION, runId, step, groupsInStep, groupId, requestId, referenceAnswer, source, sampling,
-                promptTokenIds, trajectories);
+                promptTokenIds, trajectories, trajectories == null ? 1 : Math.max(1, trajectories.size()));
     }
 
     /** Copy of the prompt token ids. */
@@ -105,7 +129,7 @@ public record RolloutGroup(int schemaVersion, String runId, long step, int group
         if (!(o instanceof RolloutGroup other)) {
             return false;
         }
-        return schemaVersion == other.schemaVersion && step == other.step
+        return schemaVersion == other.schemaVersion && step == other.step && requestedN == other.requestedN
                 && groupsInStep == other.groupsInStep && runId.equals(other.runId)
                 && groupId.equals(other.groupId) && requestId.equals(other.requestId)
                 && referenceAnswer.equals(other.referenceAnswer) && source.equals(other.source)
@@ -116,13 +140,13 @@ public record RolloutGroup(int schemaVersion, String runId, long step, int group
     @Override
     public int hashCode() {
         return 31 * Objects.hash(schemaVersion, runId, step, groupsInStep, groupId, requestId, referenceAnswer, source, sampling,
-                trajectories) + Arrays.hashCode(promptTokenIds);
+                trajectories, requestedN) + Arrays.hashCode(promptTokenIds);
     }
 
     @Override
     public String toString() {
         return "RolloutGroup[runId=" + runId + ", step=" + step + ", groupsInStep=" + groupsInStep + ", groupId="
-                + groupId + ", requestId=" + requestId + ", source=" + source + ", promptTokens=" + promptTokenIds.length + ", trajectories=" + trajectories
+                + groupId + ", requestId=" + requestId + ", source=" + source + ", promptTokens=" + promptTokenIds.length + ", requestedN=" + requestedN + ", trajectories=" + trajectories
                 + "]";
     }
 }

@@ -25,6 +25,7 @@ final class RolloutGroupWireMapper {
                 .setRunId(g.runId())
                 .setStep(g.step())
                 .setGroupsInStep(g.groupsInStep())
+                .setRequestedN(g.requestedN())
                 .setGroupId(g.groupId())
                 .setRequestId(g.requestId())
                 .setReferenceAnswer(g.referenceAnswer())
@@ -113,7 +114,7 @@ final class RolloutGroupWireMapper {
         }
         return new RolloutGroup(w.getSchemaVersion(), w.getRunId(), w.getStep(), w.getGroupsInStep(),
                 w.getGroupId(), w.getRequestId(), w.getReferenceAnswer(), w.getSource(), fromWire(w.getSampling()), prompt,
-                trajectories);
+                trajectories, w.getRequestedN() == 0 ? trajectories.size() : w.getRequestedN());
     }
 
     static SamplingParams fromWire(SamplingParamsWire s) {

@@ -14,7 +14,7 @@ package dev.ares.core.protocol;
  *                            complete (architecture.md §4 step 3)
  * @param policyVersion       checkpoint version the learner expects the group to be generated with, {@code >= 0}
  * @param prompt              the prompt
- * @param n                   group size (trajectories per prompt), {@code >= 1}
+ * @param n                   group size (trajectories per prompt), in {@code [1, }{@link #MAX_N}{@code ]}
  * @param sampling            sampling parameters
  * @param explorationMode     {@link ExplorationMode#IID} or {@link ExplorationMode#HWE_BRANCH}
  * @param branchBudget        maximum number of branch points in the group, {@code 0..n-1}; 0 in IID mode
@@ -28,6 +28,8 @@ public record RolloutRequest(int schemaVersion, String requestId, String groupId
                              long triggerTableVersion) {
     /** The schema version this build writes. */
     public static final int SCHEMA_VERSION = 1;
+    /** Largest group size a request may ask for (a record size limit: issue 10, security item 3). */
+    public static final int MAX_N = 1024;
 
     public RolloutRequest {
         Checks.schemaVersion(schemaVersion, SCHEMA_VERSION, "RolloutRequest");
@@ -39,6 +41,9 @@ public record RolloutRequest(int schemaVersion, String requestId, String groupId
         Checks.nonNegative(policyVersion, "RolloutRequest.policyVersion");
         Checks.nonNull(prompt, "RolloutRequest.prompt");
         Checks.atLeast(n, 1, "RolloutRequest.n");
+        if (n > MAX_N) {
+            throw new IllegalArgumentException("RolloutRequest.n must be <= " + MAX_N + ", got " + n);
+        }
         Checks.nonNull(sampling, "RolloutRequest.sampling");
         Checks.nonNull(explorationMode, "RolloutRequest.explorationMode");
         Checks.atLeast(branchBudget, 0, "RolloutRequest.branchBudget");
