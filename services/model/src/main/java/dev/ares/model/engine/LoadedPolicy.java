@@ -97,6 +97,16 @@ public final class LoadedPolicy {
         return dir;
     }
 
+    /** The model itself, for a serving scheduler that owns its decode loop (one forward at a time). */
+    public QwenModel model() {
+        return model;
+    }
+
+    /** Ids that end a generated sequence (the configuration's EOS ids and the chat end tokens). */
+    public Set<Integer> eosIds() {
+        return Set.copyOf(eosIds);
+    }
+
     /** The reasoning-trigger table of this tokenizer. */
     public TriggerTable triggers() {
         return triggers;
