@@ -69,7 +69,7 @@ public final class Records {
         }
         return new RolloutGroup(request.runId(), request.step(), request.groupsInStep(), request.groupId(),
                 request.requestId(), request.prompt().referenceAnswer(), request.prompt().source(), request.sampling(),
-                new int[] {1, 2, 3}, trajectories);
+                new int[] {1, 2, 3}, trajectories, request.n());
     }
 
     /** A batch of the given groups, all kept, with zero advantages. */
