@@ -3,6 +3,8 @@ package dev.ares.core.compute;
 import dev.ares.core.protocol.CheckpointEvent;
 import dev.ares.core.protocol.RolloutGroup;
 import dev.ares.core.protocol.RolloutRequest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The compute step of rollout-service (architecture.md §4 step 2, §5): turns one rollout request into a
@@ -19,6 +21,40 @@ public interface RolloutEngine {
      * @throws IllegalStateException when no policy is loaded
      */
     RolloutGroup generate(RolloutRequest request);
+
+    /**
+     * The outcome of one request of a batch: its group, or the reason it cannot be served (to be dead-lettered).
+     *
+     * @param group the generated group, or null when {@code error} is set
+     * @param error why the request was refused, or null when {@code group} is set
+     */
+    record Outcome(RolloutGroup group, IllegalArgumentException error) {
+        public Outcome {
+            if ((group == null) == (error == null)) {
+                throw new IllegalArgumentException("Outcome needs exactly one of group and error");
+            }
+        }
+    }
+
+    /**
+     * Generates several requests, which an engine may put into one generation batch (architecture.md §5, issue 6:
+     * several groups share one generation batch). The default serves them one by one with {@link #generate}.
+     *
+     * @return one outcome per request, in order; a request refused with {@link IllegalArgumentException} gets an
+     *     error outcome and does not affect the others
+     * @throws IllegalStateException when no policy is loaded (nothing was generated; retry the whole batch)
+     */
+    default List<Outcome> generateAll(List<RolloutRequest> requests) {
+        List<Outcome> out = new ArrayList<>(requests.size());
+        for (RolloutRequest r : requests) {
+            try {
+                out.add(new Outcome(generate(r), null));
+            } catch (IllegalArgumentException e) {
+                out.add(new Outcome(null, e));
+            }
+        }
+        return out;
+    }
 
     /**
      * Loads the weights a checkpoint event announces, after verifying its SHA-256 manifest, and switches to

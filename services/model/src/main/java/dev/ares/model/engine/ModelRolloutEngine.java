@@ -9,46 +9,160 @@ import dev.ares.core.protocol.RolloutRequest;
 import dev.ares.core.protocol.SamplingParams;
 import dev.ares.core.protocol.Timings;
 import dev.ares.core.protocol.Trajectory;
+import dev.ares.model.generation.BranchGroup;
+import dev.ares.model.generation.BranchedSample;
+import dev.ares.model.generation.BranchingGenerator;
+import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.generation.GenerationResult;
+import dev.ares.model.generation.HweWindow;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * rollout-service's compute step on the DJL runtime, {@code iid} mode (architecture.md §5; the official code's
- * behaviour): the request's {@code n} samples of its prompt in one batch, each with its token ids, text, behaviour
- * logprobs under the truncated sampling distribution, untruncated logprobs at temperature 1, exact entropies at
- * the sampling temperature, and trigger flags of the sampled tokens. {@code hwe-branch} requests are refused with
- * a clear error (dead-lettered) until branching generation exists.
+ * rollout-service's compute step on the DJL runtime (architecture.md §4 step 2, §5; docs/rollout.md).
+ * {@code iid} requests get {@code n} independent samples (the official code's behaviour); {@code hwe-branch}
+ * requests branch at validated HWE triggers with the request's threshold and budget ({@link BranchingGenerator}).
+ * {@link #generateAll} puts every request of a batch that shares the sampling parameters (all but the seed) into
+ * one decode batch, {@code iid} and {@code hwe-branch} groups alike, at most {@code maxBatchRows} trajectories per
+ * batch. Every trajectory carries its token ids, text, behaviour logprobs under the truncated sampling distribution,
+ * untruncated logprobs at temperature 1, exact entropies at the sampling temperature, trigger flags of the sampled
+ * tokens, branch parent and position, and the policy version that generated it. Trajectory {@code j} of group
+ * {@code g} has id {@code g/j}; a branch names its parent by that id.
  */
 public final class ModelRolloutEngine implements RolloutEngine {
+    /** Trajectories per decode batch unless configured. */
+    public static final int DEFAULT_MAX_BATCH_ROWS = 64;
     private final PolicyHolder policy;
+    private final HweWindow window;
+    private final int maxBatchRows;
 
+    /** The code's window (4 tokens after the trigger) and {@link #DEFAULT_MAX_BATCH_ROWS}. */
     public ModelRolloutEngine(PolicyHolder policy) {
+        this(policy, HweWindow.codeDefault(), DEFAULT_MAX_BATCH_ROWS);
+    }
+
+    /**
+     * @param window       the HWE window the branch decision uses; configure it as the reward service scores
+     *                     ({@code ares.reward.window}, code or paper placement)
+     * @param maxBatchRows most trajectories decoded together, {@code >= 1} (a larger group still runs, alone)
+     */
+    public ModelRolloutEngine(PolicyHolder policy, HweWindow window, int maxBatchRows) {
+        if (maxBatchRows < 1) {
+            throw new IllegalArgumentException("maxBatchRows must be >= 1, got " + maxBatchRows);
+        }
         this.policy = policy;
+        this.window = window;
+        this.maxBatchRows = maxBatchRows;
     }
 
     @Override
     public RolloutGroup generate(RolloutRequest request) {
-        if (request.explorationMode() != ExplorationMode.IID) {
-            throw new IllegalArgumentException("exploration mode " + request.explorationMode()
-                    + " is not supported by this rollout engine yet; use IID");
+        Outcome o = generateAll(List.of(request)).get(0);
+        if (o.error() != null) {
+            throw o.error();
         }
+        return o.group();
+    }
+
+    @Override
+    public List<Outcome> generateAll(List<RolloutRequest> requests) {
         return policy.withPolicy(p -> {
-            long t0 = System.nanoTime();
-            int[] prompt = p.encodeChat(request.prompt().messages());
-            SamplingParams sp = request.sampling();
-            List<GenerationResult> results = p.sample(prompt, sp, request.n(), 0);
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            List<Trajectory> trajectories = new ArrayList<>(results.size());
-            for (int i = 0; i < results.size(); i++) {
-                GenerationResult r = results.get(i);
-                trajectories.add(new Trajectory(request.groupId() + "/" + i, r.ids(), p.decode(r.ids()), r.sampledLogprobs(),
-                        r.modelLogprobs(), r.entropies(), p.triggers().flags(r.ids()), null, -1, r.finishReason(),
-                        p.version(), new Timings(millis, prompt.length, r.ids().length)));
+            Outcome[] out = new Outcome[requests.size()];
+            int[][] prompts = new int[requests.size()][];
+            Map<SamplingParams, List<Integer>> compatible = new LinkedHashMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                RolloutRequest r = requests.get(i);
+                try {
+                    prompts[i] = prompt(p, r);
+                    SamplingParams sp = r.sampling();
+                    SamplingParams key = new SamplingParams(sp.temperature(), sp.topP(), sp.topK(), sp.maxNewTokens(), 0,
+                            sp.stop());
+                    compatible.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+                } catch (IllegalArgumentException e) {
+                    out[i] = new Outcome(null, e);
+                }
             }
-            return new RolloutGroup(request.runId(), request.step(), request.groupsInStep(), request.groupId(), request.requestId(),
-                    request.prompt().referenceAnswer(), request.prompt().source(), sp, prompt, trajectories);
+            for (Map.Entry<SamplingParams, List<Integer>> e : compatible.entrySet()) {
+                List<Integer> batch = new ArrayList<>();
+                int rows = 0;
+                for (int i : e.getValue()) {
+                    int n = requests.get(i).n();
+                    if (!batch.isEmpty() && rows + n > maxBatchRows) {
+                        run(p, e.getKey(), batch, requests, prompts, out);
+                        batch = new ArrayList<>();
+                        rows = 0;
+                    }
+                    batch.add(i);
+                    rows += n;
+                }
+                run(p, e.getKey(), batch, requests, prompts, out);
+            }
+            return List.of(out);
         });
+    }
+
+    /** The chat-encoded prompt, checked against the vocabulary and the context. */
+    private static int[] prompt(LoadedPolicy p, RolloutRequest r) {
+        int[] prompt = p.encodeChat(r.prompt().messages());
+        for (int t = 0; t < prompt.length; t++) {
+            if (prompt[t] < 0 || prompt[t] >= p.vocabSize()) {
+                throw new IllegalArgumentException("request " + r.requestId() + ": prompt token " + prompt[t] + " at index "
+                        + t + " is outside the vocabulary of " + p.vocabSize());
+            }
+        }
+        int context = p.model().config().maxPositionEmbeddings();
+        if (prompt.length + r.sampling().maxNewTokens() > context) {
+            throw new IllegalArgumentException("request " + r.requestId() + ": prompt of " + prompt.length
+                    + " tokens plus max_tokens " + r.sampling().maxNewTokens() + " exceeds the model's context of "
+                    + context);
+        }
+        if (p.triggers().size() < p.vocabSize()) {
+            throw new IllegalArgumentException("the trigger table covers " + p.triggers().size() + " ids but the model "
+                    + "samples " + p.vocabSize() + ": the tokenizer does not fit the model");
+        }
+        return prompt;
+    }
+
+    private void run(LoadedPolicy p, SamplingParams shared, List<Integer> batch, List<RolloutRequest> requests,
+                     int[][] prompts, Outcome[] out) {
+        List<BranchGroup> groups = new ArrayList<>(batch.size());
+        for (int i : batch) {
+            RolloutRequest r = requests.get(i);
+            boolean branch = r.explorationMode() == ExplorationMode.HWE_BRANCH;
+            groups.add(new BranchGroup(prompts[i], r.n(), branch ? r.branchBudget() : 0,
+                    branch ? r.hweThreshold() : Double.POSITIVE_INFINITY, r.sampling().seed()));
+        }
+        GenerationParams params = GenerationParams.of(shared, p.eosIds());
+        long t0 = System.nanoTime();
+        List<List<BranchedSample>> samples;
+        // one generation at a time per model
+        synchronized (p.model()) {
+            samples = new BranchingGenerator(p.model(), p::decode).generate(groups, params, p.triggers(), window);
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        for (int k = 0; k < batch.size(); k++) {
+            int i = batch.get(k);
+            out[i] = new Outcome(group(p, requests.get(i), prompts[i], samples.get(k), millis), null);
+        }
+    }
+
+    private static RolloutGroup group(LoadedPolicy p, RolloutRequest request, int[] prompt, List<BranchedSample> samples,
+                                      long millis) {
+        List<Trajectory> trajectories = new ArrayList<>(samples.size());
+        for (int j = 0; j < samples.size(); j++) {
+            BranchedSample s = samples.get(j);
+            GenerationResult r = s.result();
+            String parent = s.isBranch() ? request.groupId() + "/" + s.parent() : null;
+            trajectories.add(new Trajectory(request.groupId() + "/" + j, r.ids(), p.decode(r.ids()), r.sampledLogprobs(),
+                    r.modelLogprobs(), r.entropies(), s.triggers(), parent, s.branchPosition(), r.finishReason(),
+                    p.version(), new Timings(millis, prompt.length, r.ids().length)));
+        }
+        return new RolloutGroup(request.runId(), request.step(), request.groupsInStep(), request.groupId(),
+                request.requestId(), request.prompt().referenceAnswer(), request.prompt().source(), request.sampling(),
+                Arrays.copyOf(prompt, prompt.length), trajectories, request.n());
     }
 
     @Override
