@@ -43,7 +43,7 @@ final class DemoReport {
                         List.of(new DemoPlots.Series("hwe rate", StepLine.Names.HWE_RATE))),
                 new DemoPlots.Panel("kl", "KL to the reference policy", "KL (k3, mean per token)",
                         List.of(new DemoPlots.Series("kl", StepLine.Names.KL))),
-                new DemoPlots.Panel("throughput", "Rollout throughput", "tokens/s",
+                new DemoPlots.Panel("throughput", "Learner throughput", "trained tokens/s",
                         List.of(new DemoPlots.Series("tokens/s", StepLine.Names.TOKENS_PER_S))));
     }
 

@@ -17,17 +17,17 @@ public final class StepLine {
         public static final String REWARD = "reward/mean";
         public static final String HWE_RATE = "hwe/rate";
         public static final String KL = "kl/mean";
-        public static final String TOKENS_PER_S = "rollout/tokens_per_s";
-        public static final String POLICY_VERSION = "policy/version";
+        /** Response tokens the learner trained on per second of its optimizer step. */
+        public static final String TOKENS_PER_S = "train/tokens_per_s";
 
         /** Accuracy of the step's groups in a bucket. */
         public static String accuracy(Bucket b) {
-            return "accuracy/" + b.name();
+            return "accuracy/" + b.name().toLowerCase(Locale.ROOT);
         }
 
         /** Mean response length (tokens) in a bucket. */
         public static String length(Bucket b) {
-            return "length/" + b.name();
+            return "length/" + b.name().toLowerCase(Locale.ROOT);
         }
 
         private Names() {

@@ -24,9 +24,9 @@ class DemoOutputTest {
 
     @Test
     void stepLineShowsEveryFigureAndDashesForMissingOnes() {
-        TrainEvent e = new TrainEvent("r", 2, Map.of("reward/mean", 0.4567, "accuracy/EASY", 0.9, "accuracy/HARD", 0.125,
-                "length/EASY", 31.4, "length/MEDIUM", 60.0, "length/HARD", 99.6, "hwe/rate", 0.0321, "kl/mean", 0.00123,
-                "rollout/tokens_per_s", 412.2), Instant.EPOCH);
+        TrainEvent e = new TrainEvent("r", 2, Map.of("reward/mean", 0.4567, "accuracy/easy", 0.9, "accuracy/hard", 0.125,
+                "length/easy", 31.4, "length/medium", 60.0, "length/hard", 99.6, "hwe/rate", 0.0321, "kl/mean", 0.00123,
+                "train/tokens_per_s", 412.2), Instant.EPOCH);
         String line = StepLine.format(e, 6);
         assertTrue(line.startsWith("3/6 "), line);
         assertTrue(line.contains("0.457"), line);
@@ -56,7 +56,7 @@ class DemoOutputTest {
     void chartsAndPageAreWritten(@TempDir Path tmp) throws Exception {
         List<TrainEvent> events = new ArrayList<>();
         for (int s = 0; s < 5; s++) {
-            events.add(new TrainEvent("r", s, Map.of("reward/mean", 0.1 * s, "accuracy/EASY", 0.5 + 0.1 * s), Instant.EPOCH));
+            events.add(new TrainEvent("r", s, Map.of("reward/mean", 0.1 * s, "accuracy/easy", 0.5 + 0.1 * s), Instant.EPOCH));
         }
         List<Path> pngs = DemoPlots.charts(events, DemoReport.panels(), tmp);
         assertEquals(DemoReport.panels().size(), pngs.size());

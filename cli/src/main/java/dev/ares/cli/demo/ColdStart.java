@@ -1,0 +1,82 @@
+package dev.ares.cli.demo;
+
+import dev.ares.cli.AresCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The demo's stage 1: the AdaCS cold start, made by {@code ./ares sft --init demo} (curriculum traces whose length
+ * follows the difficulty prior, teacher-forced on the demo-size Qwen2) and cached under
+ * {@code .cache/ares/cold-start/<preset>-s<seed>/}, so later demos reuse it. In: the preset and seed. Out: the
+ * Hugging Face folder of the cold-start policy. A cache without its completion marker (an interrupted run) is
+ * resumed by the SFT command from its own checkpoints.
+ */
+final class ColdStart {
+    /** Marker written after a successful cold start; its presence makes the folder reusable. */
+    static final String MARKER = "cold-start.done";
+
+    private ColdStart() {
+    }
+
+    /** The cache folder of a preset and seed. */
+    static Path cacheDir(Path repoRoot, boolean quick, long seed) {
+        return repoRoot.resolve(".cache/ares/cold-start").resolve((quick ? "quick" : "default") + "-s" + seed);
+    }
+
+    /**
+     * Returns the cold-start folder, training it first when no complete one is cached.
+     *
+     * @param fresh train again even when a complete one is cached
+     * @param log   progress lines (the SFT command's own progress goes to stderr)
+     * @throws IllegalStateException with the SFT command's error output when it fails
+     */
+    static Path ensure(Path repoRoot, boolean quick, long seed, boolean fresh, Consumer<String> log) throws IOException {
+        Path dir = cacheDir(repoRoot, quick, seed);
+        if (!fresh && Files.isRegularFile(dir.resolve(MARKER)) && Files.isRegularFile(dir.resolve("config.json"))) {
+            log.accept("reusing the cached cold start in " + dir + " (--fresh-cold-start trains it again)");
+            return dir;
+        }
+        if (fresh && Files.isDirectory(dir)) {
+            deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        List<String> args = new ArrayList<>(List.of("sft", "--init", "demo", "--out", dir.toString(),
+                "--seed", Long.toString(seed), "--prompt", "bare"));
+        if (quick) {
+            args.add("--quick");
+        }
+        log.accept("training it: ./ares " + String.join(" ", args));
+        StringWriter out = new StringWriter();
+        Writer err = new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8);
+        var cli = AresCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException("the cold start failed (exit " + code + "); output:\n" + out);
+        }
+        for (String line : out.toString().split("\n")) {
+            if (!line.isBlank()) {
+                log.accept("sft: " + line.strip());
+            }
+        }
+        Files.writeString(dir.resolve(MARKER), Instant.now() + "\n");
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
