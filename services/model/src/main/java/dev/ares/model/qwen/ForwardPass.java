@@ -11,6 +11,14 @@ import ai.djl.ndarray.NDArray;
  *                  attend key {@code s}, a large negative number elsewhere (causality and padding)
  * @param cache     the KV cache written at its current length, or null for a cache-free (training) forward
  * @param oneToken  true for a one-token decode step (T = 1), which takes a transpose-free path
+ * @param rotQ      one-token steps: RoPE as a matrix times the attention scale {@code 1/sqrt(D)}, {@code [B, D, D]}
+ *                  ({@link RotaryEmbedding#rotationMatrices}); null to rotate elementwise
+ * @param rotK      one-token steps: RoPE as a matrix, {@code [B, D, D]}; null with {@code rotQ}
  */
-public record ForwardPass(NDArray cos, NDArray signedSin, NDArray bias, KvCache cache, boolean oneToken) {
+public record ForwardPass(NDArray cos, NDArray signedSin, NDArray bias, KvCache cache, boolean oneToken,
+                          NDArray rotQ, NDArray rotK) {
+    /** A pass that rotates elementwise (no rotation matrices). */
+    public ForwardPass(NDArray cos, NDArray signedSin, NDArray bias, KvCache cache, boolean oneToken) {
+        this(cos, signedSin, bias, cache, oneToken, null, null);
+    }
 }

@@ -102,6 +102,9 @@ public final class GqaAttention {
      * {@code h = kv * rep + r} is row {@code (kv, r)} of {@code [B, KV, rep, D]}.
      */
     private NDArray step(NDArray proj, long b, ForwardPass pass, int layer) {
+        if (pass.rotQ() != null) {
+            return rotatedStep(proj, b, pass, layer);
+        }
         int rep = heads / kvHeads;
         proj = proj.reshape(b, heads + 2L * kvHeads, headDim);
         NDList parts = proj.split(new long[] {heads + kvHeads}, 1);
@@ -118,6 +121,43 @@ public final class GqaAttention {
         if (cache == null) {
             throw new IllegalStateException("a one-token step needs a KV cache");
         }
+        cache.write(layer, k, v);
+        int upto = cache.length() + 1;
+        NDArray keys = cache.keys(layer, upto);                                       // [B, KV, S, D]
+        NDArray values = cache.values(layer, upto);
+        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                        // [B, KV, rep, S]
+        NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, S]
+        NDArray o = probs.matMul(values);                                             // [B, KV, rep, D]
+        return project(o.reshape(b, 1, (long) heads * headDim));
+    }
+
+    /**
+     * T = 1 with RoPE as a matrix ({@link ForwardPass#rotQ()}): q, k and v come out of one split of
+     * {@code [B, H + 2KV, D]}, and one batched matrix product per side rotates all heads (the query's also
+     * scales by {@code 1/sqrt(D)}), five operations fewer per layer than the elementwise rotation.
+     */
+    private NDArray rotatedStep(NDArray proj, long b, ForwardPass pass, int layer) {
+        int rep = heads / kvHeads;
+        proj = proj.reshape(b, heads + 2L * kvHeads, headDim);
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        if (qkNorm == null) {
+            NDList parts = proj.split(new long[] {heads, heads + kvHeads}, 1);
+            q = parts.get(0);                                                         // [B, H, D]
+            k = parts.get(1);                                                         // [B, KV, D]
+            v = parts.get(2);
+        } else {
+            NDList parts = proj.split(new long[] {heads + kvHeads}, 1);
+            NDList qk = RmsNorm.apply(parts.get(0), qkNorm, eps).split(new long[] {heads}, 1);
+            q = qk.get(0);
+            k = qk.get(1);
+            v = parts.get(1);
+        }
+        q = q.matMul(pass.rotQ()).reshape(b, kvHeads, rep, headDim);                 // rotated, scaled
+        k = k.matMul(pass.rotK()).expandDims(2);                                      // [B, KV, 1, D]
+        v = v.expandDims(2);
+        KvCache cache = pass.cache();
         cache.write(layer, k, v);
         int upto = cache.length() + 1;
         NDArray keys = cache.keys(layer, upto);                                       // [B, KV, S, D]

@@ -175,8 +175,11 @@ public abstract class QwenModel implements AutoCloseable {
             NDList angles = ropeAngles(positions);                                     // [B, T, D] each
             ForwardPass pass;
             if (oneToken) {
+                // RoPE as one [D, D] matrix per row, built once per step and shared by all layers.
+                NDArray rotK = rope.rotationMatrices(angles.get(0), angles.get(1));
+                NDArray rotQ = rotK.mul((float) (1.0 / Math.sqrt(config.headDim())));
                 pass = new ForwardPass(angles.get(0), angles.get(1), bias.reshape(b, 1, 1, bias.getShape().get(4)),
-                        cache, true);
+                        cache, true, rotQ, rotK);
             } else {
                 pass = new ForwardPass(angles.get(0).expandDims(2), angles.get(1).expandDims(2), bias, cache, false);
             }

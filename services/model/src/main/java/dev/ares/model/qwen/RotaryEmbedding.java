@@ -18,6 +18,8 @@ import ai.djl.ndarray.types.SparseFormat;
 public final class RotaryEmbedding {
     private final NDArray cosTable;
     private final NDArray sinTable;
+    private final NDArray eye;
+    private final NDArray swap;
     private final int headDim;
     private final int maxPositions;
 
@@ -47,6 +49,31 @@ public final class RotaryEmbedding {
             this.cosTable = c;
             this.sinTable = s;
         }
+        // Rotation as a matrix (one-token steps): x M with M[j][i] = cos_i [j == i] + signedSin_i [j == partner(i)].
+        float[] id = new float[headDim * headDim];
+        float[] sw = new float[headDim * headDim];
+        int half = headDim / 2;
+        for (int i = 0; i < headDim; i++) {
+            id[i * headDim + i] = 1f;
+            sw[((i + half) % headDim) * headDim + i] = 1f;
+        }
+        this.eye = manager.create(id, new ai.djl.ndarray.types.Shape(headDim, headDim)).toType(type, false);
+        this.swap = manager.create(sw, new ai.djl.ndarray.types.Shape(headDim, headDim)).toType(type, false);
+    }
+
+    /**
+     * The rotation of one position per row as a matrix, for one-token decode steps: {@code x M} equals
+     * {@link #apply}{@code (x, cos, signedSin)} for every row vector {@code x [D]} (up to rounding: each output
+     * channel is the same two products, summed by the matrix product), so one batched matrix product rotates all
+     * heads of a row at once. {@code M[b][j][i] = cos[b][i]} if {@code j == i}, {@code signedSin[b][i]} if
+     * {@code j} is the rotate-half partner of {@code i}, else 0.
+     *
+     * @param cos       {@code [B, 1, D]} cosines of the rows' positions
+     * @param signedSin {@code [B, 1, D]} signed sines
+     * @return {@code [B, D, D]}
+     */
+    public NDArray rotationMatrices(NDArray cos, NDArray signedSin) {
+        return eye.mul(cos).add(swap.mul(signedSin));
     }
 
     /** Positions covered by the tables. */
