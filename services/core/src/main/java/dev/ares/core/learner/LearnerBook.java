@@ -109,14 +109,28 @@ public final class LearnerBook {
     }
 
     /**
-     * A snapshot for a checkpoint of version {@code policyVersion()} (call {@link #setPolicyVersion} first).
+     * A snapshot for a checkpoint of version {@code version}: the state as it will be once that checkpoint exists
+     * (later requests carry {@code version}). Changes nothing; call {@link #setPolicyVersion} after the checkpoint is
+     * written.
      *
+     * @param version the checkpoint's version, {@code >= policyVersion()}
      * @param klState the trainer's KL controller state, flattened
      */
+    public LearnerState stateAt(long version, Map<String, Double> klState) {
+        if (version < scheduler.policyVersion()) {
+            throw new IllegalArgumentException("checkpoint version " + version + " is below the policy version "
+                    + scheduler.policyVersion());
+        }
+        StepScheduler.State s = scheduler.state();
+        StepScheduler.State at = new StepScheduler.State(s.nextStep(), s.inFlight(), s.finishedBelow(), s.finishedAbove(),
+                version, s.hweThreshold(), s.triggerTableVersion());
+        return new LearnerState(LearnerState.SCHEMA_VERSION, config.runId(), stepsFinished, optimizerSteps, version,
+                offsets, klState, at, ledger.groupIds(), ledger.trajectoryIds(), accounting.toMap());
+    }
+
+    /** {@link #stateAt} the current policy version. */
     public LearnerState state(Map<String, Double> klState) {
-        return new LearnerState(LearnerState.SCHEMA_VERSION, config.runId(), stepsFinished, optimizerSteps,
-                scheduler.policyVersion(), offsets, klState, scheduler.state(), ledger.groupIds(),
-                ledger.trajectoryIds(), accounting.toMap());
+        return stateAt(scheduler.policyVersion(), klState);
     }
 
     /**
