@@ -5,6 +5,8 @@ import dev.ares.core.trigger.TriggerVocabulary;
 import dev.ares.model.DeviceSpec;
 import dev.ares.model.engine.ModelRolloutEngine;
 import dev.ares.model.engine.PolicyHolder;
+import dev.ares.model.generation.HweWindow;
+import dev.ares.core.aepo.Windows;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,8 +18,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Builds the DJL-backed rollout engine from configuration: {@code ares.device} (cpu, gpu, gpu:N),
  * {@code ares.checkpoints.root} (the only place checkpoint URIs may point into), {@code ares.trigger-words}
- * (optional word list), and {@code ares.model.dir} (optional folder loaded at start, in the background, so the
- * service is live at once and ready once the model is in memory).
+ * (optional word list), {@code ares.model.dir} (optional folder loaded at start, in the background, so the
+ * service is live at once and ready once the model is in memory), {@code ares.rollout.hwe.window} and
+ * {@code ares.rollout.hwe.window-mode} (the hwe-branch decision's window, as the reward service scores) and
+ * {@code ares.rollout.batch.max-rows} (trajectories per decode batch).
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -33,6 +37,15 @@ public class EngineProducer {
     @ConfigProperty(name = "ares.model.dir")
     Optional<String> modelDir;
 
+    @ConfigProperty(name = "ares.rollout.hwe.window", defaultValue = "4")
+    int hweWindow;
+
+    @ConfigProperty(name = "ares.rollout.hwe.window-mode", defaultValue = "FORWARD_EXCLUSIVE")
+    String hweWindowMode;
+
+    @ConfigProperty(name = "ares.rollout.batch.max-rows", defaultValue = "64")
+    int maxBatchRows;
+
     @Produces
     @ApplicationScoped
     PolicyHolder policy() {
@@ -42,7 +55,20 @@ public class EngineProducer {
     @Produces
     @ApplicationScoped
     RolloutEngine engine(PolicyHolder policy) {
-        return new ModelRolloutEngine(policy);
+        Windows.Mode mode;
+        try {
+            mode = Windows.Mode.valueOf(hweWindowMode.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ares.rollout.hwe.window-mode must be FORWARD_EXCLUSIVE or FORWARD_INCLUSIVE,"
+                    + " got " + hweWindowMode);
+        }
+        if (hweWindow < 1) {
+            throw new IllegalArgumentException("ares.rollout.hwe.window must be >= 1, got " + hweWindow);
+        }
+        if (maxBatchRows < 1) {
+            throw new IllegalArgumentException("ares.rollout.batch.max-rows must be >= 1, got " + maxBatchRows);
+        }
+        return new ModelRolloutEngine(policy, new HweWindow(hweWindow, mode), maxBatchRows);
     }
 
     void loadAtStart(@Observes StartupEvent ev, PolicyHolder policy) {

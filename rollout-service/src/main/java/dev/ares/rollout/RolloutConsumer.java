@@ -15,9 +15,11 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * {@code ares.rollout.requests} -> {@code RolloutEngine#generate} -> {@code ares.rollouts} (keyed by step).
- * A valid request waits until the engine holds a policy. A record that does not decode, or that the
- * engine rejects, throws; the channel's dead-letter strategy
+ * {@code ares.rollout.requests} -> {@link RolloutBatcher} (several groups per generation batch) -> {@code ares.rollouts}
+ * (keyed by step). Records are handled concurrently on the {@code rollout-requests} worker pool, so the requests of
+ * one poll meet in the batcher; each record is acknowledged only after its own group is published (the offset
+ * commit waits for every earlier record). A valid request waits until the engine holds a policy. A record that does
+ * not decode, or that the engine rejects, throws; the channel's dead-letter strategy
  * then sends the original bytes with the error and source topic/partition/offset to
  * {@code ares.rollout.requests.dlq}, and consumption goes on.
  */
@@ -28,16 +30,23 @@ public class RolloutConsumer {
     EngineReadiness engine;
 
     @Inject
+    RolloutBatcher batcher;
+
+    @Inject
+    RolloutMetrics metrics;
+
+    @Inject
     @Channel("rollouts")
     MutinyEmitter<Record<String, byte[]>> rollouts;
 
     @Incoming("requests")
-    @Blocking(ordered = true)
+    @Blocking(value = "rollout-requests", ordered = false)
     @Timed(value = "ares.process", extraTags = {"channel", "requests"}, description = "Time to process one record")
     public void onRequest(ConsumerRecord<String, byte[]> record) {
         RolloutRequest request = Codecs.rolloutRequest().decode(record.value());
         ReadinessWait.until(engine::current, 500);
-        RolloutGroup group = engine.ready().generate(request);
+        RolloutGroup group = batcher.submit(request);
         rollouts.sendAndAwait(Record.of(Long.toString(group.step()), Codecs.rolloutGroup().encode(group)));
+        metrics.published(group);
     }
 }

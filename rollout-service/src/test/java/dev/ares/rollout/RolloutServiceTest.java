@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ares.core.protocol.Codecs;
 import dev.ares.core.protocol.RolloutGroup;
@@ -82,6 +83,60 @@ class RolloutServiceTest {
         }
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("ares_process_seconds_count{channel=\"requests\""));
+    }
+
+    /**
+     * Requests sent together are generated in shared batches (the test profile waits 300 ms for more), each is
+     * published once, and the rollout meters count them: 4 groups of 3 trajectories of 8 tokens, no branches.
+     */
+    @Test
+    void requestsSentTogetherShareAGenerationBatchAndAreMetered() {
+        double groups0 = metric("ares_rollout_groups_total");
+        double tokens0 = metric("ares_rollout_tokens_total");
+        double branches0 = metric("ares_rollout_branches_count");
+        String prefix = "batch-" + UUID.randomUUID() + "-";
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("linger.ms", "50");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (int i = 0; i < 4; i++) {                                           // one produce batch, one poll
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ares.rollout.requests", prefix + i,
+                        Codecs.rolloutRequest().encode(Records.request(prefix + i, 5, 3))));
+            }
+            producer.flush();
+        }
+        try (TopicProbe probe = new TopicProbe(bootstrap)) {
+            for (int i = 0; i < 4; i++) {
+                String gid = prefix + i;
+                probe.await("ares.rollouts", r -> Codecs.rolloutGroup().decode(r.value()).groupId().equals(gid), WAIT);
+            }
+        }
+        int largest = 0;
+        int seen = 0;
+        for (java.util.List<String> batch : engine.batches) {
+            long mine = batch.stream().filter(g -> g.startsWith(prefix)).count();
+            seen += (int) mine;
+            largest = Math.max(largest, (int) mine);
+        }
+        assertEquals(4, seen, "each request generated once: " + engine.batches);
+        assertTrue(largest > 1, "requests of one poll share a batch: " + engine.batches);
+        assertEquals(4, metric("ares_rollout_groups_total") - groups0, 1e-9);
+        assertEquals(4 * 3 * 8, metric("ares_rollout_tokens_total") - tokens0, 1e-9);
+        assertEquals(4, metric("ares_rollout_branches_count") - branches0, 1e-9);
+        assertEquals(-1, metric("ares_rollout_policy_version"), 1e-9, "no policy loaded in this test");
+    }
+
+    /** The value of an untagged meter in the Prometheus scrape (0 when it is not there yet). */
+    private static double metric(String name) {
+        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     @Test
