@@ -1,9 +1,12 @@
 package dev.ares.inference;
 
-import dev.ares.core.aepo.ResponseStats;
-import dev.ares.core.aepo.Windows;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ares.core.compute.ContextLengthExceededException;
 import dev.ares.core.compute.ServingEngine;
-import dev.ares.core.verify.ReasoningSplit;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,25 +15,32 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.smallrye.common.annotation.Blocking;
 
 /**
- * The OpenAI-compatible endpoints (architecture.md §7): {@code GET /v1/models}, {@code POST /v1/completions},
- * {@code POST /v1/chat/completions}. A request naming another model than the served one gets 404
- * {@code model_not_found}, as vLLM answers.
+ * The OpenAI-compatible endpoints (architecture.md §7, docs/inference.md): {@code GET /v1/models},
+ * {@code POST /v1/completions}, {@code POST /v1/chat/completions}, with and without {@code stream}. A request naming
+ * another model than the served one gets 404 {@code model_not_found}, as vLLM answers. Requests are answered
+ * asynchronously: no thread waits while a request is queued or generating; a streaming response holds one worker
+ * thread that writes its events.
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Blocking
 public class OpenAiResource {
 
     @Inject
     EngineReadiness engines;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    InferenceMetrics metrics;
 
     @ConfigProperty(name = "ares.inference.max-tokens", defaultValue = "4096")
     int maxTokens;
@@ -49,74 +59,88 @@ public class OpenAiResource {
     @ConfigProperty(name = "ares.inference.hwe-window", defaultValue = "4")
     int hweWindow;
 
-    private RequestMapper mapper() {
-        return new RequestMapper(new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens));
+    @ConfigProperty(name = "ares.inference.images.max-pixels", defaultValue = "12845056")
+    long maxPixels;
+
+    @ConfigProperty(name = "ares.inference.remote-images.enabled", defaultValue = "false")
+    boolean remoteImages;
+
+    @ConfigProperty(name = "ares.inference.remote-images.allowed-hosts")
+    Optional<List<String>> allowedHosts;
+
+    @ConfigProperty(name = "ares.inference.remote-images.max-bytes", defaultValue = "20971520")
+    int remoteMaxBytes;
+
+    private ImageInput images;
+
+    @PostConstruct
+    void init() {
+        images = new ImageInput(new ImageInput.Settings(maxPixels, remoteImages,
+                allowedHosts.orElse(List.of()).stream().map(String::toLowerCase).toList(), remoteMaxBytes, Duration.ofSeconds(10)));
+    }
+
+    private RequestMapper mapper(ServingEngine engine) {
+        return new RequestMapper(new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens), images, engine.modelId());
     }
 
     @GET
     @Path("/models")
-    public ApiTypes.ModelList models() {
+    @Blocking
+    public Response models() {
         ServingEngine engine = engines.ready();
-        return new ApiTypes.ModelList("list", List.of(new ApiTypes.ModelCard(engine.modelId(), "model", 0, "ares")));
+        long v = engine.policyVersion();
+        return Response.ok(new ApiResponses.ModelList("list", List.of(new ApiResponses.ModelCard(engine.modelId(), "model", 0, "ares",
+                null, new ApiResponses.AresInfo(v))))).header(Exchange.POLICY_HEADER, v).build();
     }
 
     @POST
     @Path("/completions")
-    public Response completions(ApiTypes.CompletionRequest body) {
-        ServingEngine engine = engines.ready();
-        Response wrong = checkModel(engine, body == null ? null : body.model());
-        if (wrong != null) {
-            return wrong;
-        }
-        ServingEngine.Completion c = engine.complete(mapper().completion(body));
-        boolean ids = Boolean.TRUE.equals(body.returnTokenIds());
-        List<ApiTypes.CompletionChoice> choices = new ArrayList<>();
-        int out = 0;
-        for (int i = 0; i < c.choices().size(); i++) {
-            ServingEngine.Choice ch = c.choices().get(i);
-            out += ch.tokenIds().length;
-            choices.add(new ApiTypes.CompletionChoice(i, ch.text(), ch.finishReason(), ids ? ch.tokenIds() : null, aresInfo(ch)));
-        }
-        return Response.ok(new ApiTypes.CompletionResponse("cmpl-" + UUID.randomUUID(), "text_completion",
-                System.currentTimeMillis() / 1000, engine.modelId(), choices,
-                new ApiTypes.Usage(c.promptIds().length, out, c.promptIds().length + out),
-                ids ? c.promptIds() : null, new ApiTypes.AresInfo(c.policyVersion()))).build();
+    @Blocking
+    public Uni<Response> completions(ApiTypes.CompletionRequest body) {
+        return answer("completions", body == null ? null : body.model(), false, "prompt", e -> mapper(e).completion(body));
     }
 
     @POST
     @Path("/chat/completions")
-    public Response chat(ApiTypes.ChatRequest body) {
-        ServingEngine engine = engines.ready();
-        Response wrong = checkModel(engine, body == null ? null : body.model());
-        if (wrong != null) {
-            return wrong;
-        }
-        ServingEngine.Completion c = engine.complete(mapper().chat(body));
-        boolean ids = Boolean.TRUE.equals(body.returnTokenIds());
-        List<ApiTypes.ChatChoice> choices = new ArrayList<>();
-        int out = 0;
-        for (int i = 0; i < c.choices().size(); i++) {
-            ServingEngine.Choice ch = c.choices().get(i);
-            out += ch.tokenIds().length;
-            ReasoningSplit split = ReasoningSplit.of(ch.text());
-            choices.add(new ApiTypes.ChatChoice(i, new ApiTypes.ChatMessageOut("assistant", split.content(), split.reasoning()),
-                    ch.finishReason(), ids ? ch.tokenIds() : null, aresInfo(ch)));
-        }
-        return Response.ok(new ApiTypes.ChatResponse("chatcmpl-" + UUID.randomUUID(), "chat.completion",
-                System.currentTimeMillis() / 1000, engine.modelId(), choices,
-                new ApiTypes.Usage(c.promptIds().length, out, c.promptIds().length + out),
-                ids ? c.promptIds() : null, new ApiTypes.AresInfo(c.policyVersion()))).build();
+    @Blocking
+    public Uni<Response> chat(ApiTypes.ChatRequest body) {
+        return answer("chat", body == null ? null : body.model(), true, "messages", e -> mapper(e).chat(body));
     }
 
-    private ApiTypes.AresChoiceInfo aresInfo(ServingEngine.Choice ch) {
-        ResponseStats s = ResponseStats.of(ch.entropies(), ch.triggers(), hweWindow, Windows.Mode.FORWARD_EXCLUSIVE, hweThreshold);
-        return new ApiTypes.AresChoiceInfo(ch.thinkTokens(), s.hweCount(), s.meanEntropy());
-    }
-
-    private static Response checkModel(ServingEngine engine, String model) {
-        if (model != null && !model.equals(engine.modelId())) {
-            return OpenAiError.modelNotFound(model);
+    private Uni<Response> answer(String endpoint, String model, boolean chat, String promptParam,
+                                 java.util.function.Function<ServingEngine, RequestMapper.Parsed> parse) {
+        RequestMapper.Parsed parsed;
+        ServingEngine engine;
+        try {
+            engine = engines.ready();
+            if (model != null && !model.equals(engine.modelId())) {
+                metrics.request(endpoint, 404);
+                return Uni.createFrom().item(OpenAiError.modelNotFound(model));
+            }
+            parsed = parse.apply(engine);
+        } catch (RuntimeException e) {
+            metrics.request(endpoint, ErrorMappers.toResponse(e).getStatus());
+            throw e;
         }
-        return null;
+        Answer a = new Answer(chat, parsed, engine.modelId(), new Answer.Hwe(hweThreshold, hweWindow));
+        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        return Uni.createFrom().<Response>emitter(em -> {
+            Exchange x = new Exchange(a, parsed, em, json, metrics, endpoint);
+            exchange.set(x);
+            try {
+                x.bind(engine.submit(parsed.request(), x));
+            } catch (ContextLengthExceededException e) {
+                metrics.request(endpoint, 400);
+                em.fail(new BadRequestException(400, promptParam, "context_length_exceeded", e.getMessage()));
+            } catch (RuntimeException e) {
+                metrics.request(endpoint, ErrorMappers.toResponse(e).getStatus());
+                em.fail(e);
+            }
+        }).onCancellation().invoke(() -> {
+            Exchange x = exchange.get();
+            if (x != null) {
+                x.cancel();                                   // the client left while the request was queued or running
+            }
+        }).emitOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -8,126 +8,211 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Validates OpenAI request bodies and turns them into {@link ServingEngine.Request}s. Every rejection is an
- * {@link IllegalArgumentException} whose message names the field (mapped to a 400 error body).
- * Temperature 0 means greedy decoding, expressed to the engine as top-k 1 at temperature 1.
+ * Validates OpenAI request bodies and turns them into {@link ServingEngine.Request}s. Every rejection is a
+ * {@link BadRequestException} naming the field ({@code param}) as vLLM's and OpenAI's errors do. Temperature 0 means
+ * greedy decoding, expressed to the engine as top-k 1 at temperature 1. Limits follow docs/inference.md.
  */
 final class RequestMapper {
-    private final Limits limits;
+    /** Most alternatives per token ({@code top_logprobs} / completions {@code logprobs}), as vLLM's default. */
+    static final int MAX_TOP_LOGPROBS = 20;
+    /** Most stop strings, as OpenAI's API. */
+    static final int MAX_STOPS = 4;
 
-    RequestMapper(Limits limits) {
+    private final Limits limits;
+    private final ImageInput images;
+    private final String modelId;
+
+    /**
+     * @param images  reads and checks {@code image_url} parts (every served model is text-only so far: a valid image
+     *                is then refused with a 400 that says so)
+     * @param modelId the served model's id, named in errors
+     */
+    RequestMapper(Limits limits, ImageInput images, String modelId) {
         this.limits = limits;
+        this.images = images;
+        this.modelId = modelId;
     }
 
     /** Server-side limits on a request. */
     record Limits(int maxTokens, int maxN, int defaultMaxTokens) {
     }
 
-    ServingEngine.Request completion(ApiTypes.CompletionRequest r) {
+    /**
+     * A validated request and how to answer it.
+     *
+     * @param logprobs whether per-token log-probabilities are returned
+     */
+    record Parsed(ServingEngine.Request request, boolean stream, boolean includeUsage, boolean returnTokenIds,
+                  boolean logprobs) {
+    }
+
+    Parsed completion(ApiTypes.CompletionRequest r) {
         if (r == null) {
-            throw new IllegalArgumentException("request body is required");
+            throw new BadRequestException(null, "request body is required");
         }
         JsonNode p = r.prompt();
         if (p == null || p.isNull()) {
-            throw new IllegalArgumentException("'prompt' is required");
+            throw new BadRequestException("prompt", "'prompt' is required");
         }
-        SamplingParams sp = sampling(r.maxTokens(), r.temperature(), r.topP(), r.topK(), r.seed(), r.stop());
+        SamplingParams sp = sampling(r.maxTokens(), "max_tokens", r.temperature(), r.topP(), r.topK(), r.seed(), r.stop());
         int n = n(r.n());
+        Integer lp = r.logprobs();
+        if (lp != null && (lp < 0 || lp > MAX_TOP_LOGPROBS)) {
+            throw new BadRequestException("logprobs", "'logprobs' must be between 0 and " + MAX_TOP_LOGPROBS + ", got " + lp);
+        }
+        int top = lp == null ? 0 : lp;
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        boolean usage = streamUsage(stream, r.streamOptions());
+        boolean ids = Boolean.TRUE.equals(r.returnTokenIds());
         if (p.isTextual()) {
             if (p.asText().isEmpty()) {
-                throw new IllegalArgumentException("'prompt' must not be empty");
+                throw new BadRequestException("prompt", "'prompt' must not be empty");
             }
-            return new ServingEngine.Request(null, p.asText(), null, sp, n, 0);
+            return new Parsed(new ServingEngine.Request(null, p.asText(), null, sp, n, top, lp != null), stream, usage, ids, lp != null);
+        }
+        if (p.isArray() && p.size() == 1 && (p.get(0).isTextual() || p.get(0).isArray())) {
+            ApiTypes.CompletionRequest one = new ApiTypes.CompletionRequest(r.model(), p.get(0), r.maxTokens(), r.temperature(),
+                    r.topP(), r.topK(), r.seed(), r.stop(), r.n(), r.returnTokenIds(), r.logprobs(), r.stream(), r.streamOptions());
+            return completion(one);
         }
         if (p.isArray() && p.size() > 0 && p.get(0).isIntegralNumber()) {
-            int[] ids = new int[p.size()];
-            for (int i = 0; i < ids.length; i++) {
-                if (!p.get(i).isIntegralNumber() || p.get(i).asLong() < 0 || p.get(i).asLong() > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("'prompt' token ids must be non-negative integers (index " + i + ")");
+            int[] tokens = new int[p.size()];
+            for (int i = 0; i < tokens.length; i++) {
+                JsonNode t = p.get(i);
+                if (!t.isIntegralNumber() || t.asLong() < 0 || t.asLong() > Integer.MAX_VALUE) {
+                    throw new BadRequestException("prompt", "'prompt' token ids must be non-negative integers (index " + i + ")");
                 }
-                ids[i] = p.get(i).asInt();
+                tokens[i] = t.asInt();
             }
-            return new ServingEngine.Request(null, null, ids, sp, n, 0);
+            return new Parsed(new ServingEngine.Request(null, null, tokens, sp, n, top, lp != null), stream, usage, ids, lp != null);
         }
-        throw new IllegalArgumentException("'prompt' must be a non-empty string or an array of token ids");
+        if (p.isArray() && p.size() > 1) {
+            throw new BadRequestException("prompt", "'prompt' as a list of several prompts is not supported; send one request per prompt");
+        }
+        throw new BadRequestException("prompt", "'prompt' must be a non-empty string or an array of token ids");
     }
 
-    ServingEngine.Request chat(ApiTypes.ChatRequest r) {
+    Parsed chat(ApiTypes.ChatRequest r) {
         if (r == null) {
-            throw new IllegalArgumentException("request body is required");
+            throw new BadRequestException(null, "request body is required");
         }
         if (r.messages() == null || r.messages().isEmpty()) {
-            throw new IllegalArgumentException("'messages' must be a non-empty array");
+            throw new BadRequestException("messages", "'messages' must be a non-empty array");
         }
         List<ChatMessage> msgs = new ArrayList<>();
         for (int i = 0; i < r.messages().size(); i++) {
             ApiTypes.Message m = r.messages().get(i);
-            if (m == null || m.role() == null || !List.of("system", "user", "assistant").contains(m.role())) {
-                throw new IllegalArgumentException("'messages[" + i + "].role' must be system, user or assistant");
+            String role = m == null ? null : "developer".equals(m.role()) ? "system" : m.role();
+            if (role == null || !List.of("system", "user", "assistant").contains(role)) {
+                throw new BadRequestException("messages[" + i + "].role",
+                        "'messages[" + i + "].role' must be system, developer, user or assistant");
             }
-            msgs.add(new ChatMessage(m.role(), text(m.content(), i)));
+            msgs.add(new ChatMessage(role, text(m.content(), i)));
         }
         Integer max = r.maxCompletionTokens() != null ? r.maxCompletionTokens() : r.maxTokens();
-        return new ServingEngine.Request(msgs, null, null, sampling(max, r.temperature(), r.topP(), r.topK(), r.seed(), r.stop()), n(r.n()), 0);
+        String maxParam = r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
+        SamplingParams sp = sampling(max, maxParam, r.temperature(), r.topP(), r.topK(), r.seed(), r.stop());
+        boolean lp = Boolean.TRUE.equals(r.logprobs());
+        Integer top = r.topLogprobs();
+        if (top != null) {
+            if (top < 0 || top > MAX_TOP_LOGPROBS) {
+                throw new BadRequestException("top_logprobs", "'top_logprobs' must be between 0 and " + MAX_TOP_LOGPROBS + ", got " + top);
+            }
+            if (!lp && top > 0) {
+                throw new BadRequestException("top_logprobs", "'top_logprobs' needs 'logprobs' set to true");
+            }
+        }
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        return new Parsed(new ServingEngine.Request(msgs, null, null, sp, n(r.n()), top == null ? 0 : top, lp), stream,
+                streamUsage(stream, r.streamOptions()), Boolean.TRUE.equals(r.returnTokenIds()), lp);
     }
 
-    private static String text(JsonNode content, int i) {
+    private static boolean streamUsage(boolean stream, ApiTypes.StreamOptions o) {
+        if (o != null && !stream) {
+            throw new BadRequestException("stream_options", "'stream_options' is only allowed with 'stream': true");
+        }
+        return o != null && Boolean.TRUE.equals(o.includeUsage());
+    }
+
+    private String text(JsonNode content, int i) {
+        String where = "messages[" + i + "].content";
         if (content == null || content.isNull()) {
-            throw new IllegalArgumentException("'messages[" + i + "].content' is required");
+            throw new BadRequestException(where, "'" + where + "' is required");
         }
         if (content.isTextual()) {
             return content.asText();
         }
         if (content.isArray()) {
             StringBuilder sb = new StringBuilder();
-            for (JsonNode part : content) {
+            for (int j = 0; j < content.size(); j++) {
+                JsonNode part = content.get(j);
+                String at = where + "[" + j + "]";
                 String type = part.path("type").asText("");
-                if (!type.equals("text")) {
-                    throw new IllegalArgumentException("'messages[" + i + "].content' part of type '" + type + "' is not supported by this model");
+                switch (type) {
+                    case "text" -> {
+                        if (!part.path("text").isTextual()) {
+                            throw new BadRequestException(at + ".text", "'" + at + ".text' must be a string");
+                        }
+                        sb.append(part.path("text").asText());
+                    }
+                    case "image_url" -> {
+                        JsonNode u = part.path("image_url");
+                        String url = u.isTextual() ? u.asText() : u.path("url").isTextual() ? u.path("url").asText() : null;
+                        images.read(url, at + ".image_url");
+                        throw new BadRequestException(at, "model '" + modelId + "' accepts text only: image parts need a"
+                                + " vision-language model (Qwen2.5-VL)");
+                    }
+                    default -> throw new BadRequestException(at + ".type", "'" + at + ".type' must be 'text' or 'image_url', got '"
+                            + type + "'");
                 }
-                sb.append(part.path("text").asText(""));
             }
             return sb.toString();
         }
-        throw new IllegalArgumentException("'messages[" + i + "].content' must be a string or an array of parts");
+        throw new BadRequestException(where, "'" + where + "' must be a string or an array of parts");
     }
 
     private int n(Integer n) {
         int v = n == null ? 1 : n;
         if (v < 1 || v > limits.maxN()) {
-            throw new IllegalArgumentException("'n' must be between 1 and " + limits.maxN() + ", got " + v);
+            throw new BadRequestException("n", "'n' must be between 1 and " + limits.maxN() + ", got " + v);
         }
         return v;
     }
 
-    private SamplingParams sampling(Integer maxTokens, Double temperature, Double topP, Integer topK, Long seed, JsonNode stop) {
+    private SamplingParams sampling(Integer maxTokens, String maxParam, Double temperature, Double topP, Integer topK, Long seed,
+                                    JsonNode stop) {
         int max = maxTokens == null ? limits.defaultMaxTokens() : maxTokens;
         if (max < 1 || max > limits.maxTokens()) {
-            throw new IllegalArgumentException("'max_tokens' must be between 1 and " + limits.maxTokens() + ", got " + max);
+            throw new BadRequestException(maxParam, "'" + maxParam + "' must be between 1 and " + limits.maxTokens() + ", got " + max);
         }
         double t = temperature == null ? 1.0 : temperature;
         if (!(t >= 0 && t <= 2)) {
-            throw new IllegalArgumentException("'temperature' must be between 0 and 2, got " + t);
+            throw new BadRequestException("temperature", "'temperature' must be between 0 and 2, got " + t);
         }
         double p = topP == null ? 1.0 : topP;
         if (!(p > 0 && p <= 1)) {
-            throw new IllegalArgumentException("'top_p' must be in (0, 1], got " + p);
+            throw new BadRequestException("top_p", "'top_p' must be in (0, 1], got " + p);
         }
         int k = topK == null || topK == -1 ? 0 : topK;
         if (k < 0) {
-            throw new IllegalArgumentException("'top_k' must be -1, 0 or positive, got " + k);
+            throw new BadRequestException("top_k", "'top_k' must be -1, 0 or positive, got " + k);
         }
         List<String> stops = new ArrayList<>();
         if (stop != null && !stop.isNull()) {
             if (stop.isTextual()) {
                 stops.add(stop.asText());
-            } else if (stop.isArray() && stop.size() <= 4) {
-                stop.forEach(s -> stops.add(s.asText()));
+            } else if (stop.isArray() && stop.size() <= MAX_STOPS) {
+                for (JsonNode s : stop) {
+                    if (!s.isTextual()) {
+                        throw new BadRequestException("stop", "'stop' entries must be strings");
+                    }
+                    stops.add(s.asText());
+                }
             } else {
-                throw new IllegalArgumentException("'stop' must be a string or an array of at most 4 strings");
+                throw new BadRequestException("stop", "'stop' must be a string or an array of at most " + MAX_STOPS + " strings");
             }
             if (stops.stream().anyMatch(String::isEmpty)) {
-                throw new IllegalArgumentException("'stop' strings must not be empty");
+                throw new BadRequestException("stop", "'stop' strings must not be empty");
             }
         }
         long s = seed == null ? System.nanoTime() : seed;

@@ -3,13 +3,18 @@ package dev.ares.inference;
 import dev.ares.core.compute.Readiness;
 import dev.ares.core.compute.ServingEngine;
 import dev.ares.core.protocol.CheckpointEvent;
+import io.quarkus.arc.properties.UnlessBuildProperty;
 import jakarta.annotation.Priority;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test double of the serving step: echoes the prompt length as tokens; holds the last checkpoint version. */
+/**
+ * Test double of the serving step: echoes the prompt length as tokens; holds the last checkpoint version. Left out of
+ * the tests that serve the real fixture model ({@code ares.test.real-model=true}, see {@link RealModelProfile}).
+ */
+@UnlessBuildProperty(name = "ares.test.real-model", stringValue = "true", enableIfMissing = true)
 @Alternative
 @Priority(1)
 @Singleton
