@@ -97,46 +97,14 @@ public final class GqaAttention {
     }
 
     /**
-     * T = 1: one decode step. With a single query position the head axis can stand where the time axis
-     * was, so no transpose is needed: {@code [B, H + 2KV, D]} splits into q, k, v, and query head
-     * {@code h = kv * rep + r} is row {@code (kv, r)} of {@code [B, KV, rep, D]}.
+     * T = 1: one decode step. With a single query position the head axis stands where the time axis was, so
+     * q, k and v come out of one split of {@code [B, H + 2KV, D]} without transposes, and query head
+     * {@code h = kv * rep + r} is row {@code (kv, r)} of {@code [B, KV, rep, D]}. RoPE is one batched matrix
+     * product per side ({@link ForwardPass#rotQ()}, which also scales the query by {@code 1/sqrt(D)}), and the
+     * keys and values are read through the cache's window views ({@link KvCache#decodeWindow}), whose slots
+     * past the current one the bias masks off.
      */
     private NDArray step(NDArray proj, long b, ForwardPass pass, int layer) {
-        if (pass.rotQ() != null) {
-            return rotatedStep(proj, b, pass, layer);
-        }
-        int rep = heads / kvHeads;
-        proj = proj.reshape(b, heads + 2L * kvHeads, headDim);
-        NDList parts = proj.split(new long[] {heads + kvHeads}, 1);
-        NDArray qk = parts.get(0);                                                   // [B, H + KV, D]
-        if (qkNorm != null) {
-            qk = RmsNorm.apply(qk, qkNorm, eps);
-        }
-        qk = RotaryEmbedding.apply(qk, pass.cos(), pass.signedSin());                // cos: [B, 1, D]
-        NDList qkParts = qk.split(new long[] {heads}, 1);
-        NDArray q = qkParts.get(0).mul(scale).reshape(b, kvHeads, rep, headDim);
-        NDArray k = qkParts.get(1).expandDims(2);                                     // [B, KV, 1, D]
-        NDArray v = parts.get(1).expandDims(2);                                       // [B, KV, 1, D]
-        KvCache cache = pass.cache();
-        if (cache == null) {
-            throw new IllegalStateException("a one-token step needs a KV cache");
-        }
-        cache.write(layer, k, v);
-        int upto = cache.length() + 1;
-        NDArray keys = cache.keys(layer, upto);                                       // [B, KV, S, D]
-        NDArray values = cache.values(layer, upto);
-        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                        // [B, KV, rep, S]
-        NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, S]
-        NDArray o = probs.matMul(values);                                             // [B, KV, rep, D]
-        return project(o.reshape(b, 1, (long) heads * headDim));
-    }
-
-    /**
-     * T = 1 with RoPE as a matrix ({@link ForwardPass#rotQ()}): q, k and v come out of one split of
-     * {@code [B, H + 2KV, D]}, and one batched matrix product per side rotates all heads (the query's also
-     * scales by {@code 1/sqrt(D)}), five operations fewer per layer than the elementwise rotation.
-     */
-    private NDArray rotatedStep(NDArray proj, long b, ForwardPass pass, int layer) {
         int rep = heads / kvHeads;
         proj = proj.reshape(b, heads + 2L * kvHeads, headDim);
         NDArray q;
@@ -159,11 +127,9 @@ public final class GqaAttention {
         v = v.expandDims(2);
         KvCache cache = pass.cache();
         cache.write(layer, k, v);
-        int upto = cache.length() + 1;
-        NDArray keys = cache.keys(layer, upto);                                       // [B, KV, S, D]
-        NDArray values = cache.values(layer, upto);
-        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2));                        // [B, KV, rep, S]
-        NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, S]
+        NDArray values = cache.windowValues(layer);                                   // [B, KV, W, D]
+        NDArray scores = q.matMul(cache.windowKeysT(layer));                          // [B, KV, rep, W]
+        NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, W]
         NDArray o = probs.matMul(values);                                             // [B, KV, rep, D]
         return project(o.reshape(b, 1, (long) heads * headDim));
     }

@@ -25,6 +25,14 @@ public final class KvCache implements AutoCloseable {
     private final int headDim;
     private final DataType type;
     private int length;
+    /** Slots the cached one-token views cover (0: none yet); see {@link #decodeWindow(int)}. */
+    private int window;
+    private NDArray[] windowKeysT;
+    private NDArray[] windowValues;
+    private NDArray windowMask;
+
+    /** One-token steps attend over a window of slots that grows in steps of this many (views are reused in between). */
+    static final int WINDOW_STEP = 64;
 
     /**
      * Allocates an empty cache on {@code parent}'s device.
@@ -116,9 +124,73 @@ public final class KvCache implements AutoCloseable {
     /** Writes {@code k} and {@code v} ({@code [B, kvHeads, T, headDim]}) at slots {@code [length, length + T)}. */
     void write(int layer, NDArray k, NDArray v) {
         long t = k.getShape().get(2);
-        NDIndex at = new NDIndex(":, :, {}:{}", length, length + t);
+        NDIndex at = NDIndex.sliceAxis(2, length, length + t);
         keys[layer].set(at, k);
         values[layer].set(at, v);
+    }
+
+    /**
+     * Makes the one-token views cover at least slots {@code [0, upto)} and returns their width W: the smallest
+     * multiple of {@link #WINDOW_STEP} that holds {@code upto} slots, at most the capacity. The views
+     * ({@link #windowKeysT}, {@link #windowValues}, {@link #windowMask}) alias the buffers, so in-place writes
+     * show through and they are rebuilt only when the window grows (every {@value #WINDOW_STEP} steps), saving
+     * three operations per layer and step. Slots in {@code [length, W)} hold no token: {@link #keyMask()} is false
+     * there (it is written only for slots that are filled), so attending over the window masks them off.
+     */
+    int decodeWindow(int upto) {
+        if (window >= upto && windowMask != null) {
+            return window;
+        }
+        closeWindow();
+        int w = Math.min(capacity, (upto + WINDOW_STEP - 1) / WINDOW_STEP * WINDOW_STEP);
+        NDIndex slots = NDIndex.sliceAxis(2, 0, w);
+        windowKeysT = new NDArray[keys.length];
+        windowValues = new NDArray[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            try (NDArray view = keys[i].get(slots)) {
+                windowKeysT[i] = detached(view.transpose(0, 1, 3, 2));
+            }
+            windowValues[i] = detached(values[i].get(slots));
+        }
+        try (NDArray view = keyMask.get(NDIndex.sliceAxis(1, 0, w)); NDArray row = view.expandDims(1)) {
+            windowMask = detached(row.expandDims(1));
+        }
+        window = w;
+        return w;
+    }
+
+    /** Keys of the one-token window, transposed: {@code [B, kvHeads, headDim, W]} (a view; do not close). */
+    NDArray windowKeysT(int layer) {
+        return windowKeysT[layer];
+    }
+
+    /** Values of the one-token window: {@code [B, kvHeads, W, headDim]} (a view; do not close). */
+    NDArray windowValues(int layer) {
+        return windowValues[layer];
+    }
+
+    /** Key mask of the one-token window: boolean {@code [B, 1, 1, W]} (a view; do not close). */
+    NDArray windowMask() {
+        return windowMask;
+    }
+
+    /** Keeps a view out of any open {@link ai.djl.ndarray.NDScope}: it lives until the window is rebuilt or closed. */
+    private static NDArray detached(NDArray view) {
+        ai.djl.ndarray.NDScope.unregister(view);
+        return view;
+    }
+
+    private void closeWindow() {
+        if (windowMask == null) {
+            return;
+        }
+        for (int i = 0; i < keys.length; i++) {
+            windowKeysT[i].close();
+            windowValues[i].close();
+        }
+        windowMask.close();
+        windowMask = null;
+        window = 0;
     }
 
     /** View of the keys of slots {@code [0, upto)} of one layer. */

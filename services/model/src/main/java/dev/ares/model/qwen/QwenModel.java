@@ -160,28 +160,27 @@ public abstract class QwenModel implements AutoCloseable {
         NDArray logits;
         try (NDScope scope = new NDScope()) {
             NDArray valid = mask.getDataType() == DataType.BOOLEAN ? mask : mask.neq(0);
-            NDArray keyMask;
+            boolean oneToken = t == 1 && cache != null;
             int offset = 0;
             if (cache != null) {
                 cache.require(t);
                 offset = cache.length();
-                cache.keyMask().set(new NDIndex(":, {}:{}", offset, offset + t), valid);
-                keyMask = cache.keyMask().get(new NDIndex(":, :{}", offset + t));
-            } else {
-                keyMask = valid;
+                cache.keyMask().set(NDIndex.sliceAxis(1, offset, offset + t), valid);
             }
-            boolean oneToken = t == 1 && cache != null;
-            NDArray bias = attentionBias(keyMask, offset, t);
             NDList angles = ropeAngles(positions);                                     // [B, T, D] each
             ForwardPass pass;
             if (oneToken) {
-                // RoPE as one [D, D] matrix per row, built once per step and shared by all layers.
+                // The cache's window views and one bias over them; RoPE as one [D, D] matrix per row. All are
+                // built once per step and shared by the layers.
+                cache.decodeWindow(offset + 1);
+                NDArray bias = cache.windowMask().toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED);
                 NDArray rotK = rope.rotationMatrices(angles.get(0), angles.get(1));
                 NDArray rotQ = rotK.mul((float) (1.0 / Math.sqrt(config.headDim())));
-                pass = new ForwardPass(angles.get(0), angles.get(1), bias.reshape(b, 1, 1, bias.getShape().get(4)),
-                        cache, true, rotQ, rotK);
+                pass = new ForwardPass(angles.get(0), angles.get(1), bias, cache, true, rotQ, rotK);
             } else {
-                pass = new ForwardPass(angles.get(0).expandDims(2), angles.get(1).expandDims(2), bias, cache, false);
+                NDArray keyMask = cache == null ? valid : cache.keyMask().get(NDIndex.sliceAxis(1, 0, offset + t));
+                pass = new ForwardPass(angles.get(0).expandDims(2), angles.get(1).expandDims(2),
+                        attentionBias(keyMask, offset, t), cache, false, null, null);
             }
             NDArray x = inputEmbeds;
             for (int i = 0; i < layers.size(); i++) {
