@@ -106,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
         CheckpointEvent finalCheckpoint;
         try (RunWatcher watch = new RunWatcher(urls.bootstrap(), runId)) {
             events = follow(watch, preset, run, out);
-            finalCheckpoint = awaitCheckpoint(watch, preset.steps() - 1, run);
+            finalCheckpoint = awaitCheckpoint(watch, finalVersion(events), run);
         }
         say(out, t0, "final checkpoint v" + finalCheckpoint.version() + " (step " + finalCheckpoint.step() + ")");
 
@@ -212,11 +212,20 @@ public final class DemoCommand implements Callable<Integer> {
         return watch.steps();
     }
 
-    private CheckpointEvent awaitCheckpoint(RunWatcher watch, long step, RunDir run) {
+    /** The policy version the last step reports (the learner checkpoints after the last scheduled step). */
+    private static long finalVersion(List<TrainEvent> events) {
+        Double v = events.get(events.size() - 1).metrics().get("policy/version");
+        if (v == null) {
+            throw new IllegalStateException("the learner's last train event carries no policy/version");
+        }
+        return v.longValue();
+    }
+
+    private CheckpointEvent awaitCheckpoint(RunWatcher watch, long version, RunDir run) {
         long deadline = System.nanoTime() + Duration.ofSeconds(stepTimeoutSeconds).toNanos();
-        while (watch.latestCheckpoint().map(c -> c.step() < step).orElse(true)) {
+        while (watch.latestCheckpoint().map(c -> c.version() < version).orElse(true)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no checkpoint of step " + step + " announced within " + stepTimeoutSeconds
+                throw new IllegalStateException("checkpoint v" + version + " was not announced within " + stepTimeoutSeconds
                         + " s (logs in " + run.logs() + ")");
             }
             watch.poll(Duration.ofSeconds(1), e -> { });
