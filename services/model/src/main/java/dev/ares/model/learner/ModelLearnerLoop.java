@@ -160,6 +160,7 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
         if (!batch.runId().equals(settings.schedule().runId())) {
             book.commit(triage, false, partition, offset);
             metrics.put("learner/ignored", 1.0);
+            putOutcomes(metrics, triage);
             return new StepOutcome(new TrainEvent(batch.runId(), batch.step(), metrics, Instant.now()), Optional.empty());
         }
         long before = book.stepsFinished();
@@ -173,10 +174,7 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
         book.commit(triage, sm.stepped(), partition, offset);
         metrics.putAll(BatchSummary.of(batch));
         metrics.putAll(sm.toMap());
-        for (Outcome o : Outcome.values()) {
-            metrics.put("outcome/groups/" + o.label(), (double) triage.groups().get(o));
-            metrics.put("outcome/trajectories/" + o.label(), (double) triage.trajectories().get(o));
-        }
+        putOutcomes(metrics, triage);
         metrics.put("step/finished", (double) book.stepsFinished());
         metrics.put("optimizer/steps", (double) book.optimizerSteps());
         metrics.put("batch/partial", batch.partial() ? 1.0 : 0.0);
@@ -191,6 +189,13 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "step " + batch.step() + ": " + r);
         }
         return new StepOutcome(new TrainEvent(batch.runId(), batch.step(), metrics, Instant.now()), ckpt);
+    }
+
+    private static void putOutcomes(Map<String, Double> metrics, Triage triage) {
+        for (Outcome o : Outcome.values()) {
+            metrics.put("outcome/groups/" + o.label(), (double) triage.groups().get(o));
+            metrics.put("outcome/trajectories/" + o.label(), (double) triage.trajectories().get(o));
+        }
     }
 
     /** Writes checkpoint {@code version} and makes it the policy version; returns its announcement. */

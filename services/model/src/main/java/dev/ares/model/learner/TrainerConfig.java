@@ -1,6 +1,6 @@
 package dev.ares.model.learner;
 
-import dev.ares.core.aepo.BucketValues;
+import dev.ares.core.aepo.AepoConfig;
 import dev.ares.core.aepo.KlConfig;
 import dev.ares.core.aepo.PolicyLossConfig;
 import dev.ares.core.aepo.Windows;
@@ -64,23 +64,16 @@ public record TrainerConfig(LearnerMode mode, PolicyLossConfig loss, KlConfig kl
      *   <li>AEPO ({@code hwe-branch}, {@code iid}): the paper reading of the loss and KL (docs/aepo.md): k3,
      *       coefficient 0.01, ρ = 0.67 inside validated HWE windows, per-bucket κ_d controller, seq-mean-token-mean;
      *       clip 0.2/0.3, dual clip 3.</li>
-     *   <li>GRPO: same clip and coefficient 0.01, β fixed at 1 (no controller), no window relaxation, no second
-     *       chance: the "fixed KL coefficient" baseline of issue 6 item 6.</li>
+     *   <li>GRPO: the KL of {@link AepoConfig#grpo()} (coefficient 0.01, β fixed at 1, no controller, no window
+     *       relaxation, no second chance: the "fixed KL coefficient" baseline of issue 6 item 6), code clip and
+     *       token-mean aggregation.</li>
      * </ul>
      * AdamW betas (0.9, 0.999), ε 1e-8, weight decay 0.01 (spec §11), gradient clip 1.0.
      */
     public static TrainerConfig defaults(LearnerMode mode, double lr, int tokenBudget, double temperature) {
-        KlConfig kl = mode == LearnerMode.GRPO ? fixedKl(KlConfig.code()) : KlConfig.paper();
+        KlConfig kl = mode == LearnerMode.GRPO ? AepoConfig.grpo().kl() : KlConfig.paper();
         PolicyLossConfig loss = mode == LearnerMode.GRPO ? PolicyLossConfig.code() : PolicyLossConfig.paper();
         return new TrainerConfig(mode, loss, kl, lr, 0.01, 0.9, 0.999, 1e-8, 1.0, tokenBudget, temperature, 4,
                 mode == LearnerMode.GRPO ? Windows.Mode.FORWARD_EXCLUSIVE : Windows.Mode.FORWARD_INCLUSIVE);
-    }
-
-    /** {@code base} with a fixed β = 1 per bucket, ρ = 1 and no second chance. */
-    static KlConfig fixedKl(KlConfig b) {
-        return new KlConfig(b.estimator(), b.coef(), b.aggregation(), KlConfig.Controller.NONE, BucketValues.all(1.0),
-                1.0, false, b.secondChanceFactor(), b.secondChanceMinSoftCost(), b.betaTarget(), b.betaEmaRate(),
-                b.betaDeadZone(), b.betaStep(), b.betaErrClip(), b.betaMin(), b.betaMax(), b.betaUpdateEvery(),
-                b.kappaInit(), b.kappaDelta(), b.kappaStep(), b.kappaMin(), b.kappaMax());
     }
 }

@@ -29,9 +29,7 @@ class PolicyTrainerTest {
 
     @BeforeAll
     static void threads() {
-        ai.djl.engine.Engine.getInstance();
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
-        ai.djl.pytorch.jni.JniUtils.setNumInteropThreads(1);
+        FixedThreads.pin();
     }
 
     @BeforeEach
