@@ -3,6 +3,7 @@ package dev.ares.model.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ares.core.compute.RolloutEngine.Outcome;
@@ -20,7 +21,16 @@ import dev.ares.model.Fixtures;
 import dev.ares.model.generation.GenerationResult;
 import dev.ares.model.generation.HweWindow;
 import dev.ares.model.tokenizer.QwenTokenizer;
+import dev.ares.core.checkpoint.Checkpoint;
+import dev.ares.core.checkpoint.CheckpointInfo;
+import dev.ares.core.checkpoint.CheckpointStore;
+import dev.ares.core.protocol.CheckpointEvent;
+import dev.ares.core.protocol.CheckpointKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -123,6 +133,33 @@ class ModelRolloutEngineTest {
                 assertArrayEquals(plain.get(j).ids(), batch.get(0).group().trajectories().get(j).tokenIds(), "iid slot " + j);
                 assertArrayEquals(plain.get(j).sampledLogprobs(),
                         batch.get(0).group().trajectories().get(j).sampledLogprobs(), "iid slot " + j);
+            }
+        }
+    }
+
+    /** Reload on a newer checkpoint event verifies its SHA-256 manifest first; trajectories carry the version used. */
+    @Test
+    void trajectoriesCarryTheVersionOfTheVerifiedCheckpoint() throws java.io.IOException {
+        CheckpointStore store = new CheckpointStore(tmp.resolve("checkpoints"));
+        Map<String, Path> files = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(Fixtures.dir("qwen2-tiny"))) {
+            s.filter(f -> !f.getFileName().toString().startsWith("expected")).forEach(f -> files.put(f.getFileName().toString(), f));
+        }
+        Checkpoint c = store.copyFiles(new CheckpointInfo(3, 30, CheckpointKind.FULL, null, Map.of()), files);
+        try (PolicyHolder h = holder()) {
+            ModelRolloutEngine engine = new ModelRolloutEngine(h);
+            RolloutRequest r = request("v", "What is 2 + 3?", 3, ExplorationMode.HWE_BRANCH, 1, 0.0, 6, 5);
+            assertEquals(0, engine.generate(r).trajectories().get(0).policyVersion());
+            CheckpointEvent forged = new CheckpointEvent("m", 3, 30, c.directory().toUri().toString(), CheckpointKind.FULL,
+                    null, "f".repeat(64), Map.of());
+            assertThrows(RuntimeException.class, () -> engine.onCheckpoint(forged));
+            for (Trajectory t : engine.generate(r).trajectories()) {
+                assertEquals(0, t.policyVersion(), "a checkpoint failing verification is not served");
+            }
+            engine.onCheckpoint(new CheckpointEvent("m", 3, 30, c.directory().toUri().toString(), CheckpointKind.FULL, null,
+                    c.manifestSha256(), Map.of()));
+            for (Trajectory t : engine.generate(r).trajectories()) {
+                assertEquals(3, t.policyVersion());
             }
         }
     }
