@@ -11,15 +11,41 @@ import java.util.List;
 /**
  * Splits the examples of one optimiser step into microbatches under a token budget and builds their arrays.
  * Examples are sorted by length (longest first, ties by position in the step) and packed greedily while
- * {@code rows x longest length <= budget}, so little padding is wasted; an example longer than the budget is a
- * microbatch of its own. Padding is on the right (causal attention keeps real positions unaffected).
+ * {@code rows x padded width <= budget} and {@code rows x heads x width^2 <= }{@link #ATTENTION_ELEMENTS}, so little
+ * padding is wasted and attention tensors stay small; an example beyond either bound is a microbatch of its own. Padding is on the right (causal attention keeps real positions unaffected).
  */
 public final class SftBatches {
+    /**
+     * Padded widths are rounded up to a multiple of this, so that microbatch shapes repeat from step to step:
+     * libtorch's CPU kernels run a new shape markedly slower the first times they see it (measured on the demo
+     * model: 2-3x for the first of three 4 x 510 steps).
+     */
+    public static final int ALIGN = 64;
+
+    /**
+     * Most attention-score elements in one microbatch, {@code rows x heads x T x T} (16 MiB of float32): on top of
+     * the token budget, rows of long sequences are limited so that one layer's score tensor stays small. Measured on
+     * the demo model (8 heads, 2 shared cores): the forward pass of a 6 x 640 microbatch took 4.4 s of CPU, two
+     * 3 x 640 ones far less; score tensors above glibc's 32 MiB mmap threshold are mapped and unmapped on every use.
+     */
+    public static final long ATTENTION_ELEMENTS = 1L << 22;
+
     private SftBatches() {
     }
 
-    /** The microbatches of a step, each a list of examples (longest first). */
-    public static List<List<SftExample>> split(List<SftExample> step, int microTokens) {
+    /** The padded input width of an example list whose longest example has {@code longest} tokens. */
+    public static int width(int longest) {
+        int w = longest - 1;
+        return (w + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    /**
+     * The microbatches of a step, each a list of examples (longest first).
+     *
+     * @param microTokens token budget, rows x padded width
+     * @param heads       attention heads of the model (for the {@link #ATTENTION_ELEMENTS} bound)
+     */
+    public static List<List<SftExample>> split(List<SftExample> step, int microTokens, int heads) {
         List<SftExample> sorted = new ArrayList<>(step);
         sorted.sort(Comparator.comparingInt(SftExample::length).reversed());
         List<List<SftExample>> out = new ArrayList<>();
@@ -27,11 +53,12 @@ public final class SftBatches {
         int width = 0;
         for (SftExample e : sorted) {
             if (cur.isEmpty()) {
-                width = e.length() - 1;
-            } else if ((long) (cur.size() + 1) * width > microTokens) {
+                width = width(e.length());
+            } else if ((long) (cur.size() + 1) * width > microTokens
+                    || (long) (cur.size() + 1) * heads * width * width > ATTENTION_ELEMENTS) {
                 out.add(cur);
                 cur = new ArrayList<>();
-                width = e.length() - 1;
+                width = width(e.length());
             }
             cur.add(e);
         }
@@ -42,8 +69,8 @@ public final class SftBatches {
     }
 
     /**
-     * Arrays of one microbatch of B rows padded to width T = longest length − 1 (inputs are tokens 0..n−2, targets
-     * tokens 1..n−1).
+     * Arrays of one microbatch of B rows padded to width T = {@link #width} of the longest (inputs are tokens
+     * 0..n−2, targets tokens 1..n−1).
      *
      * @param ids       int64 {@code [B, T]} input ids (padding 0)
      * @param positions int64 {@code [B, T]} positions 0..T−1
@@ -57,10 +84,11 @@ public final class SftBatches {
     /** Builds the arrays of {@code rows} in {@code m}. */
     public static Micro arrays(List<SftExample> rows, NDManager m) {
         int b = rows.size();
-        int t = 0;
+        int longest = 0;
         for (SftExample e : rows) {
-            t = Math.max(t, e.length() - 1);
+            longest = Math.max(longest, e.length());
         }
+        int t = width(longest);
         long[] ids = new long[b * t];
         long[] pos = new long[b * t];
         long[] mask = new long[b * t];

@@ -160,7 +160,7 @@ public final class SftTrainer {
         }
         double loss = 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            for (List<SftExample> rows : SftBatches.split(batch, settings.microTokens())) {
+            for (List<SftExample> rows : SftBatches.split(batch, settings.microTokens(), model.config().numHeads())) {
                 try (NDManager mm = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                     SftBatches.Micro a = SftBatches.arrays(rows, mm);
                     NDArray logits = model.forward(a.ids(), a.positions(), a.mask(), null, false);
