@@ -17,8 +17,7 @@ import dev.ares.core.protocol.ScoredGroup;
 import dev.ares.core.protocol.Trajectory;
 import dev.ares.core.protocol.TrajectoryScore;
 import dev.ares.core.protocol.WindowSpan;
-import dev.ares.core.verify.AnswerVerifier;
-import dev.ares.core.verify.FormatCheck;
+import dev.ares.core.verify.BudgetedVerifier;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,7 +26,8 @@ import java.util.Map;
 /**
  * Scores the groups of one step as one batch, in the order of aepo-spec §14: verification of each trajectory's
  * decoded text against the group's reference answer (accuracy, spec §10) and the format check (logged; weight
- * per config), then {@link AepoScorer#scoreBatch} (window entropies, threshold, HWE events, pass rates and buckets,
+ * per config), both within the time and size budget of {@link BudgetedVerifier} (accuracy and format 0 when a
+ * response cannot be checked in time), then {@link AepoScorer#scoreBatch} (window entropies, threshold, HWE events, pass rates and buckets,
  * targets, shaping after bucketing, overall reward, online filter, GRPO advantages, next controller state), then
  * the protocol records. Stateless; the caller carries the controller state.
  */
@@ -57,6 +57,12 @@ final class StepBatchScoring {
      */
     static Outcome score(String runId, long step, List<RolloutGroup> groups, ControllerState state, AepoConfig cfg,
                          boolean partial) {
+        return score(runId, step, groups, state, cfg, partial, BudgetedVerifier.shared());
+    }
+
+    /** As {@link #score(String, long, List, ControllerState, AepoConfig, boolean)}, verifying with {@code verifier}. */
+    static Outcome score(String runId, long step, List<RolloutGroup> groups, ControllerState state, AepoConfig cfg,
+                         boolean partial, BudgetedVerifier verifier) {
         List<GroupInput> inputs = new ArrayList<>(groups.size());
         List<boolean[]> correct = new ArrayList<>(groups.size());
         List<boolean[]> format = new ArrayList<>(groups.size());
@@ -67,8 +73,11 @@ final class StepBatchScoring {
             List<TrajectoryInput> tin = new ArrayList<>(ts.size());
             for (int i = 0; i < ts.size(); i++) {
                 Trajectory t = ts.get(i);
-                acc[i] = AnswerVerifier.grade(t.text(), g.referenceAnswer()).correct();
-                fmt[i] = FormatCheck.check(t.text());
+                // Budgeted (reliability.md scenario 8): a pathological response scores 0 within the budget
+                // instead of holding or crashing the consumer thread.
+                BudgetedVerifier.Outcome checked = verifier.check(t.text(), g.referenceAnswer());
+                acc[i] = checked.correct();
+                fmt[i] = checked.format();
                 tin.add(new TrajectoryInput(acc[i], fmt[i], t.entropies(), t.triggers(), t.length()));
             }
             inputs.add(new GroupInput(g.groupId(), tin));
