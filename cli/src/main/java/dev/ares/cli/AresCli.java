@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             EvalCommand.class,
             MergeCommand.class,
+            ServeCommand.class,
+            ChatCommand.class,
         })
 public final class AresCli implements Runnable {
 
