@@ -105,6 +105,25 @@ public final class Generator {
         }
     }
 
+    /**
+     * Decodes after a prefill that the caller ran itself (for example a prompt with images, whose embeddings
+     * and positions this class does not build): {@code lastLogits} {@code [B, 1, V]} are the logits of each
+     * row's last prompt token, and {@code cache} holds the prompts with each row's next position set. The
+     * first new token is sampled from {@code lastLogits} (which this call closes); the cache must have room
+     * for {@code maxNewTokens - 1} more slots.
+     */
+    public List<GenerationResult> generateAfterPrefill(KvCache cache, NDArray lastLogits, GenerationParams params) {
+        check(params);
+        long maxPos = 0;
+        for (long p : cache.nextPositions()) {
+            maxPos = Math.max(maxPos, p);
+        }
+        checkPositions(maxPos + params.maxNewTokens() - 1);
+        try (NDManager m = model.manager().newSubManager()) {
+            return decode(cache, lastLogits, params, m);
+        }
+    }
+
     private List<GenerationResult> decode(KvCache cache, NDArray firstLogits, GenerationParams params, NDManager m) {
         int b = cache.batch();
         int max = params.maxNewTokens();

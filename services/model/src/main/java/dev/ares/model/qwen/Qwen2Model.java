@@ -32,13 +32,27 @@ public final class Qwen2Model extends QwenModel {
 
     static Qwen2Model build(QwenConfig c, DeviceSpec d, NDManager m, WeightStore w) {
         long hidden = c.hiddenSize();
-        long q = (long) c.numHeads() * c.headDim();
-        long kv = (long) c.numKvHeads() * c.headDim();
         NDArray eps = epsArray(m, c);
         NDArray embed = tensor(w, m, d, "model.embed_tokens.weight", c.vocabSize(), hidden);
+        List<DecoderLayer> layers = decoderLayers(c, d, m, w, "model.", eps);
+        NDArray norm = tensor(w, m, d, "model.norm.weight", hidden);
+        NDArray head = c.tieWordEmbeddings() ? embed : tensor(w, m, d, "lm_head.weight", c.vocabSize(), hidden);
+        return new Qwen2Model(c, d, m, embed, head, norm, layers, eps);
+    }
+
+    /**
+     * The Qwen2 decoder layers {@code <prefix>layers.N.*} (the names in the class comment after
+     * {@code model.}); also the text decoder of Qwen2.5-VL, whose layers carry the same names under
+     * {@code model.} or {@code model.language_model.}.
+     */
+    static List<DecoderLayer> decoderLayers(QwenConfig c, DeviceSpec d, NDManager m, WeightStore w, String prefix,
+                                            NDArray eps) {
+        long hidden = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
         List<DecoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
-            String p = "model.layers." + i + ".";
+            String p = prefix + "layers." + i + ".";
             NDArray qkv = fuse(tensor(w, m, d, p + "self_attn.q_proj.weight", q, hidden),
                     tensor(w, m, d, p + "self_attn.k_proj.weight", kv, hidden),
                     tensor(w, m, d, p + "self_attn.v_proj.weight", kv, hidden));
@@ -53,8 +67,6 @@ public final class Qwen2Model extends QwenModel {
             layers.add(new DecoderLayer(tensor(w, m, d, p + "input_layernorm.weight", hidden), attn,
                     tensor(w, m, d, p + "post_attention_layernorm.weight", hidden), mlp, eps));
         }
-        NDArray norm = tensor(w, m, d, "model.norm.weight", hidden);
-        NDArray head = c.tieWordEmbeddings() ? embed : tensor(w, m, d, "lm_head.weight", c.vocabSize(), hidden);
-        return new Qwen2Model(c, d, m, embed, head, norm, layers, eps);
+        return layers;
     }
 }

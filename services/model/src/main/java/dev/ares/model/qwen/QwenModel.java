@@ -60,7 +60,8 @@ public abstract class QwenModel implements AutoCloseable {
     }
 
     /**
-     * Loads a Hugging Face Qwen2 / Qwen2.5 / Qwen3 folder ({@code config.json} in either layout, and
+     * Loads a Hugging Face Qwen2 / Qwen2.5 / Qwen3 / Qwen2.5-VL ({@link Qwen25VlModel}) folder
+     * ({@code config.json} in either layout, and
      * {@code model.safetensors} or sharded weights with {@code model.safetensors.index.json}).
      *
      * @throws ModelFormatException naming the file and field or tensor when the folder does not describe
@@ -78,6 +79,7 @@ public abstract class QwenModel implements AutoCloseable {
             return switch (config.modelType()) {
                 case "qwen2" -> Qwen2Model.build(config, device, manager, weights);
                 case "qwen3" -> Qwen3Model.build(config, device, manager, weights);
+                case QwenConfig.QWEN2_5_VL -> Qwen25VlModel.build(config, device, manager, weights);
                 default -> throw new ModelFormatException(config.file(), "model_type", "unknown model_type '"
                         + config.modelType() + "'");
             };
