@@ -39,9 +39,17 @@ public final class DecoderLayer {
         return mlp;
     }
 
-    /** {@code x [B, T, hidden]} to {@code [B, T, hidden]}. */
+    /**
+     * {@code x [B, T, hidden]} to {@code [B, T, hidden]}; on a one-token step ({@link ForwardPass#oneToken()})
+     * {@code x [B, hidden]} to {@code [B, hidden]}, with each residual addition fused into the projection before it
+     * (one {@code addmm} instead of a matrix product and an addition).
+     */
     public NDArray forward(NDArray x, ForwardPass pass, int layer) {
-        NDArray h = x.add(attention.forward(RmsNorm.apply(x, inputNorm, eps), pass, layer));
+        if (pass.oneToken()) {
+            NDArray h = attention.forward(RmsNorm.apply(x, inputNorm, eps), x, pass, layer);
+            return mlp.forward(RmsNorm.apply(h, postAttentionNorm, eps), h);
+        }
+        NDArray h = x.add(attention.forward(RmsNorm.apply(x, inputNorm, eps), null, pass, layer));
         return h.add(mlp.forward(RmsNorm.apply(h, postAttentionNorm, eps)));
     }
 }

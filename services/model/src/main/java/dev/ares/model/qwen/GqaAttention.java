@@ -49,20 +49,22 @@ public final class GqaAttention {
     }
 
     /**
-     * @param x     normalised activations {@code [B, T, hidden]}
-     * @param pass  positions, mask and cache of this forward call
-     * @param layer index of this layer in the cache
-     * @return attention output after {@code o_proj}, {@code [B, T, hidden]}
+     * @param x        normalised activations {@code [B, T, hidden]} ({@code [B, hidden]} on a one-token step)
+     * @param residual one-token steps: the block's input {@code [B, hidden]}, added inside {@code o_proj}; else null
+     * @param pass     positions, mask and cache of this forward call
+     * @param layer    index of this layer in the cache
+     * @return attention output after {@code o_proj}, {@code [B, T, hidden]}; on a one-token step
+     *         {@code residual} plus that output, {@code [B, hidden]}
      */
-    public NDArray forward(NDArray x, ForwardPass pass, int layer) {
+    public NDArray forward(NDArray x, NDArray residual, ForwardPass pass, int layer) {
         long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+        long t = pass.oneToken() ? 1 : x.getShape().get(1);
         NDArray proj = qkvBias == null ? Linear.linear(x, qkv).singletonOrThrow()
                 : Linear.linear(x, qkv, qkvBias).singletonOrThrow();
         if (qkvAdapter != null) {
             proj = qkvAdapter.adapt(x, proj);
         }
-        return pass.oneToken() ? step(proj, b, pass, layer) : sequence(proj, b, t, pass, layer);
+        return pass.oneToken() ? step(proj, b, residual, pass, layer) : sequence(proj, b, t, pass, layer);
     }
 
     /** T > 1: prefill or full-sequence (training) forward. */
@@ -93,7 +95,7 @@ public final class GqaAttention {
         NDArray probs = softmax(scores.reshape(b, kvHeads, rep, t, s).add(pass.bias()), v.getDataType());
         NDArray o = probs.reshape(b, kvHeads, rep * t, s).matMul(v);                 // [B, KV, rep * T, D]
         o = o.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
-        return project(o);
+        return project(o, null);
     }
 
     /**
@@ -104,7 +106,7 @@ public final class GqaAttention {
      * keys and values are read through the cache's window views ({@link KvCache#decodeWindow}), whose slots
      * past the current one the bias masks off.
      */
-    private NDArray step(NDArray proj, long b, ForwardPass pass, int layer) {
+    private NDArray step(NDArray proj, long b, NDArray residual, ForwardPass pass, int layer) {
         int rep = heads / kvHeads;
         proj = proj.reshape(b, heads + 2L * kvHeads, headDim);
         NDArray q;
@@ -131,12 +133,13 @@ public final class GqaAttention {
         NDArray scores = q.matMul(cache.windowKeysT(layer));                          // [B, KV, rep, W]
         NDArray probs = softmax(scores.add(pass.bias()), values.getDataType());     // bias [B, 1, 1, W]
         NDArray o = probs.matMul(values);                                             // [B, KV, rep, D]
-        return project(o.reshape(b, 1, (long) heads * headDim));
+        return project(o.reshape(b, (long) heads * headDim), residual);
     }
 
-    /** {@code o_proj}, plus its adapter when one is attached. */
-    private NDArray project(NDArray o) {
-        NDArray y = Linear.linear(o, out).singletonOrThrow();
+    /** {@code o_proj} (plus {@code residual} when given, in the same product), plus its adapter when one is attached. */
+    private NDArray project(NDArray o, NDArray residual) {
+        NDArray y = residual == null ? Linear.linear(o, out).singletonOrThrow()
+                : Linear.linear(o, out, residual).singletonOrThrow();
         return outAdapter == null ? y : outAdapter.adapt(o, y);
     }
 

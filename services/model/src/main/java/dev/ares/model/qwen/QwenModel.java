@@ -184,7 +184,9 @@ public abstract class QwenModel implements AutoCloseable {
                 pass = new ForwardPass(angles.get(0).expandDims(2), angles.get(1).expandDims(2),
                         attentionBias(keyMask, offset, t), cache, false, null, null);
             }
-            NDArray x = inputEmbeds;
+            // One-token steps carry the residual stream as [B, hidden] (the layers fuse residual additions into
+            // their projections, which needs 2-D operands).
+            NDArray x = oneToken ? inputEmbeds.reshape(b, config.hiddenSize()) : inputEmbeds;
             for (int i = 0; i < layers.size(); i++) {
                 x = layers.get(i).forward(x, pass, i);
             }
@@ -193,6 +195,9 @@ public abstract class QwenModel implements AutoCloseable {
             }
             x = RmsNorm.apply(x, finalNorm, eps);
             logits = Linear.linear(x, lmHead).singletonOrThrow();
+            if (oneToken) {
+                logits = logits.reshape(b, 1, config.vocabSize());
+            }
             if (logits.getDataType() != DataType.FLOAT32) {
                 logits = logits.toType(DataType.FLOAT32, false);
             }

@@ -26,6 +26,16 @@ public final class SwiGluMlp {
 
     /** {@code x [..., hidden]} to {@code [..., hidden]}. */
     public NDArray forward(NDArray x) {
+        return forward(x, null);
+    }
+
+    /**
+     * {@code residual + mlp(x)} with the addition fused into {@code down_proj} (one {@code addmm}).
+     *
+     * @param x        {@code [N, hidden]}
+     * @param residual {@code [N, hidden]}, or null for {@link #forward(NDArray)}
+     */
+    public NDArray forward(NDArray x, NDArray residual) {
         NDArray gu = Linear.linear(x, gateUp).singletonOrThrow();
         if (gateUpAdapter != null) {
             gu = gateUpAdapter.adapt(x, gu);
@@ -34,7 +44,8 @@ public final class SwiGluMlp {
         NDArray gate = halves.get(0);
         NDArray up = halves.get(1);
         NDArray act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
-        NDArray y = Linear.linear(act, down).singletonOrThrow();
+        NDArray y = residual == null ? Linear.linear(act, down).singletonOrThrow()
+                : Linear.linear(act, down, residual).singletonOrThrow();
         return downAdapter == null ? y : downAdapter.adapt(act, y);
     }
 
