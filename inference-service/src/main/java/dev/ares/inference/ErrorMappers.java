@@ -1,6 +1,10 @@
 package dev.ares.inference;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ares.core.compute.ContextLengthExceededException;
 import dev.ares.core.compute.ServingRejectedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -36,6 +40,10 @@ public class ErrorMappers {
             return Response.fromResponse(OpenAiError.response(503, "service_unavailable", s.getMessage(), null, null))
                     .header("Retry-After", "5").build();
         }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            String param = fieldPath(m);
+            return OpenAiError.badRequest("'" + param + "' has the wrong type or value: " + m.getOriginalMessage(), param);
+        }
         if (e instanceof JsonProcessingException j) {
             return OpenAiError.badRequest("invalid JSON body: " + j.getOriginalMessage(), null);
         }
@@ -61,6 +69,40 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
         return toResponse(e);
+    }
+
+    /** Jackson's type errors (Quarkus REST has its own mapper for these; this one keeps the OpenAI body). */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mismatch(MismatchedInputException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response badFormat(InvalidFormatException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mapping(JsonMappingException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response parse(JsonParseException e) {
+        return toResponse(e);
+    }
+
+    /** {@code messages[0].content}: the JSON path of a mapping error. */
+    private static String fieldPath(JsonMappingException m) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
     }
 
     @ServerExceptionMapper

@@ -3,6 +3,7 @@ package dev.ares.inference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ares.core.compute.ServingEngine;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
@@ -36,12 +37,14 @@ final class Exchange implements ServingEngine.GenerationListener {
     private final BlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile ServingEngine.Generation generation;
+    private final HttpServerResponse http;
     private long[] lastToken;
     private boolean firstSeen;
     private boolean admitted;
 
     Exchange(Answer answer, RequestMapper.Parsed parsed, UniEmitter<? super Response> emitter, ObjectMapper json,
-             InferenceMetrics metrics, String endpoint) {
+             InferenceMetrics metrics, String endpoint, HttpServerResponse http) {
+        this.http = http;
         this.answer = answer;
         this.stream = parsed.stream();
         this.includeUsage = parsed.includeUsage();
@@ -135,6 +138,9 @@ final class Exchange implements ServingEngine.GenerationListener {
     }
 
     private void write(OutputStream out) throws IOException {
+        if (http != null) {
+            http.closeHandler(v -> cancel());                 // the connection closed: cancel before the next decode step
+        }
         try {
             while (true) {
                 Object next = chunks.poll(30, TimeUnit.SECONDS);

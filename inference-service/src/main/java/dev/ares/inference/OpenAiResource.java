@@ -13,6 +13,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -95,20 +97,22 @@ public class OpenAiResource {
 
     @POST
     @Path("/completions")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Blocking
-    public Uni<Response> completions(ApiTypes.CompletionRequest body) {
-        return answer("completions", body == null ? null : body.model(), false, "prompt", e -> mapper(e).completion(body));
+    public Uni<Response> completions(ApiTypes.CompletionRequest body, @Context HttpServerResponse http) {
+        return answer("completions", body == null ? null : body.model(), false, "prompt", e -> mapper(e).completion(body), http);
     }
 
     @POST
     @Path("/chat/completions")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Blocking
-    public Uni<Response> chat(ApiTypes.ChatRequest body) {
-        return answer("chat", body == null ? null : body.model(), true, "messages", e -> mapper(e).chat(body));
+    public Uni<Response> chat(ApiTypes.ChatRequest body, @Context HttpServerResponse http) {
+        return answer("chat", body == null ? null : body.model(), true, "messages", e -> mapper(e).chat(body), http);
     }
 
     private Uni<Response> answer(String endpoint, String model, boolean chat, String promptParam,
-                                 java.util.function.Function<ServingEngine, RequestMapper.Parsed> parse) {
+                                 java.util.function.Function<ServingEngine, RequestMapper.Parsed> parse, HttpServerResponse http) {
         RequestMapper.Parsed parsed;
         ServingEngine engine;
         try {
@@ -125,7 +129,7 @@ public class OpenAiResource {
         Answer a = new Answer(chat, parsed, engine.modelId(), new Answer.Hwe(hweThreshold, hweWindow));
         AtomicReference<Exchange> exchange = new AtomicReference<>();
         return Uni.createFrom().<Response>emitter(em -> {
-            Exchange x = new Exchange(a, parsed, em, json, metrics, endpoint);
+            Exchange x = new Exchange(a, parsed, em, json, metrics, endpoint, http);
             exchange.set(x);
             try {
                 x.bind(engine.submit(parsed.request(), x));

@@ -181,7 +181,7 @@ final class RequestMapper {
 
     private SamplingParams sampling(Integer maxTokens, String maxParam, Double temperature, Double topP, Integer topK, Long seed,
                                     JsonNode stop) {
-        int max = maxTokens == null ? limits.defaultMaxTokens() : maxTokens;
+        int max = maxTokens == null ? Math.min(limits.defaultMaxTokens(), limits.maxTokens()) : maxTokens;
         if (max < 1 || max > limits.maxTokens()) {
             throw new BadRequestException(maxParam, "'" + maxParam + "' must be between 1 and " + limits.maxTokens() + ", got " + max);
         }

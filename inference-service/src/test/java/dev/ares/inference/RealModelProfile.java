@@ -18,9 +18,12 @@ public class RealModelProfile implements QuarkusTestProfile {
         return Path.of(root).resolve("../shared/fixtures/hf-reference/qwen2-tiny").toAbsolutePath().normalize();
     }
 
-    /** Checkpoints of scenario 16 are published under this root. */
+    private static final Path CHECKPOINTS = Path.of(System.getProperty("java.io.tmpdir"),
+            "ares-inference-test-checkpoints-" + java.util.UUID.randomUUID()).toAbsolutePath();
+
+    /** Checkpoints of scenario 16 are published under this root (new per test JVM, so old events never match). */
     static Path checkpoints() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "ares-inference-test-checkpoints").toAbsolutePath();
+        return CHECKPOINTS;
     }
 
     @Override
@@ -34,6 +37,7 @@ public class RealModelProfile implements QuarkusTestProfile {
                 Map.entry("ares.inference.max-queue", "32"),
                 Map.entry("ares.inference.queue-timeout", "2s"),
                 Map.entry("ares.inference.max-tokens", "64"),
+                Map.entry("ares.inference.default-max-tokens", "16"),
                 Map.entry("ares.inference.max-body-bytes", "65536"),
                 Map.entry("quarkus.thread-pool.max-threads", "400"));
     }
