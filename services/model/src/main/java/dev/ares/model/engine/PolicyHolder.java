@@ -3,11 +3,11 @@ package dev.ares.model.engine;
 import dev.ares.core.checkpoint.CheckpointPaths;
 import dev.ares.core.checkpoint.CheckpointStore;
 import dev.ares.core.compute.Readiness;
+import dev.ares.core.io.ConfinedPath;
 import dev.ares.core.protocol.CheckpointEvent;
 import dev.ares.core.protocol.CheckpointKind;
 import dev.ares.core.trigger.TriggerVocabulary;
 import dev.ares.model.DeviceSpec;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -90,18 +90,9 @@ public final class PolicyHolder implements AutoCloseable {
     }
 
     private Path resolve(String uri) {
-        Path p;
-        try {
-            URI u = URI.create(uri);
-            p = "file".equals(u.getScheme()) ? Path.of(u) : Path.of(uri);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("checkpoint URI " + uri + " is not a file URI or path");
-        }
-        Path abs = p.toAbsolutePath().normalize();
-        if (!abs.startsWith(checkpointsRoot)) {
-            throw new IllegalArgumentException("checkpoint URI " + uri + " lies outside the checkpoint root " + checkpointsRoot);
-        }
-        return abs;
+        // The one confinement of file references from records (issue 10, security item 3): '..' and anything outside
+        // the checkpoint root, symbolic links included, are refused.
+        return ConfinedPath.absolute(checkpointsRoot, uri, "CheckpointEvent.uri");
     }
 
     private void swap(LoadedPolicy next) {
