@@ -79,6 +79,15 @@ public final class JinjaChatTemplate implements ChatTemplate {
             x.put("content", m.content());
             msgs.add(x);
         }
+        return renderMessages(msgs, addGenerationPrompt);
+    }
+
+    /**
+     * Renders messages given as the maps transformers passes: {@code role}, and {@code content} either a string
+     * or a list of parts such as {@code {type: "text", text: ...}} and {@code {type: "image"}} (multimodal
+     * templates turn image parts into their vision tokens).
+     */
+    public String renderMessages(List<Map<String, Object>> msgs, boolean addGenerationPrompt) {
         Map<String, Object> ctx = new HashMap<>();
         ctx.put("messages", msgs);
         ctx.put("add_generation_prompt", addGenerationPrompt);
