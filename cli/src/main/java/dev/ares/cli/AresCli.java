@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             ServeCommand.class,
             ChatCommand.class,
+            dev.ares.cli.demo.DemoCommand.class,
+            dev.ares.cli.experiment.ExperimentCommand.class,
         })
 public final class AresCli implements Runnable {
 
