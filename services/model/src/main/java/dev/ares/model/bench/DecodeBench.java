@@ -14,16 +14,19 @@ import java.util.Random;
 /**
  * Java side of the decode benchmark of {@code shared/bench/torch_qwen2_baseline.py}, same model and shapes:
  * greedy generation of 128 new tokens after a 32-token prompt with the KV cache, batch 1 and 8, best of
- * {@link #RUNS} runs after {@link #WARMUP} untimed ones. Prints one JSON object:
+ * {@link #RUNS} runs after {@link #WARMUP} untimed ones (the torch baseline needs no JIT warm-up). Prints one JSON object:
  * {@code {"engine", "threads", "decode_tok_s_b1", "decode_tok_s_b8"}}.
  *
  * <p>Usage: {@code DecodeBench [--threads N] [--model DIR]} (default: the demo model written to a temp folder).
  */
 public final class DecodeBench {
-    /** Untimed runs first: the JIT compiles DJL's call paths during the first few hundred steps. */
-    static final int WARMUP = 4;
+    /**
+     * Untimed runs first: the JIT keeps compiling DJL's call paths for the first thousand or so steps (at batch 1
+     * the fourth run was still up to 2x slower than the twentieth on the 2-core build machine).
+     */
+    static final int WARMUP = 12;
     /** Timed runs; the best is reported, as the baseline does. */
-    static final int RUNS = 4;
+    static final int RUNS = 8;
 
     private DecodeBench() {
     }
