@@ -1,8 +1,6 @@
 package dev.ares.core.checkpoint;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -203,11 +201,11 @@ public final class CheckpointStore {
                     } catch (IllegalArgumentException e) {
                         throw new CheckpointException("checkpoint v" + version + ": " + e.getMessage(), e);
                     }
-                    entries.add(new ManifestEntry(name, attrs.size(), hashAndSync(p)));
+                    entries.add(new ManifestEntry(name, attrs.size(), CheckpointFiles.hashAndSync(p)));
                 }
             }
             for (Path d : dirs) {
-                syncDirectory(d);
+                CheckpointFiles.syncDirectory(d);
             }
             faultHook.at(CheckpointFaultHook.Phase.SHARDS_SYNCED, version, temp);
             CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, version,
@@ -222,16 +220,16 @@ public final class CheckpointStore {
                 }
                 ch.force(true);
             }
-            syncDirectory(temp);
+            CheckpointFiles.syncDirectory(temp);
             faultHook.at(CheckpointFaultHook.Phase.MANIFEST_SYNCED, version, temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(root);
+            CheckpointFiles.syncDirectory(root);
             Checkpoint committed = new Checkpoint(version, target, manifest, Sha256.hex(json));
             faultHook.at(CheckpointFaultHook.Phase.COMMITTED, version, target);
             CheckpointListener.Global.written(listener, committed);
             return committed;
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
+            CheckpointFiles.deleteQuietly(temp);
             if (e instanceof CheckpointException ce) {
                 throw ce;
             }
@@ -411,7 +409,7 @@ public final class CheckpointStore {
         int removed = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, CheckpointPaths.TEMP_PREFIX + "*")) {
             for (Path p : ds) {
-                deleteRecursively(p);
+                CheckpointFiles.deleteRecursively(p);
                 removed++;
             }
         } catch (IOException e) {
@@ -426,8 +424,8 @@ public final class CheckpointStore {
                 + UUID.randomUUID());
         try {
             Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(root);
-            deleteRecursively(doomed);
+            CheckpointFiles.syncDirectory(root);
+            CheckpointFiles.deleteRecursively(doomed);
         } catch (IOException e) {
             throw new CheckpointException("cannot delete checkpoint v" + version + " at " + dir + ": " + e, e);
         }
@@ -448,45 +446,6 @@ public final class CheckpointStore {
             throw new CheckpointException("cannot lock checkpoint store " + root + ": " + e, e);
         } finally {
             jvmLock.unlock();
-        }
-    }
-
-    private static String hashAndSync(Path file) throws IOException {
-        String hex;
-        try (InputStream in = Files.newInputStream(file)) {
-            hex = Sha256.hex(in);
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-        return hex;
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            deleteRecursively(dir);
-        } catch (IOException ignored) {
-            // The write already failed; a leftover temporary directory is removed by cleanIncomplete().
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = walk.sorted(Collections.reverseOrder()).toList();
-            for (Path p : paths) {
-                Files.deleteIfExists(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

@@ -147,7 +147,8 @@ public final class ConfinedPath {
     }
 
     private static Path inside(String field, String reference, Path base, Path resolved) {
-        if (!resolved.startsWith(base)) {
+        // The reference may spell the root as configured (through a symbolic link) or as its real path.
+        if (!resolved.startsWith(base) && !realOfExistingPrefix(resolved).startsWith(base)) {
             throw new PathRefusedException(field, reference, base, "it lies outside the root");
         }
         Path real = realOfExistingPrefix(resolved);

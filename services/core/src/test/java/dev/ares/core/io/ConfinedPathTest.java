@@ -88,6 +88,15 @@ class ConfinedPathTest {
     }
 
     @Test
+    void aRootConfiguredThroughALinkAcceptsBothSpellings() throws IOException {
+        Path real = root();
+        Path alias = Files.createSymbolicLink(tmp.resolve("alias"), real);
+        assertEquals(alias.resolve("v000003"), ConfinedPath.absolute(alias, alias + "/v000003", "uri"));
+        assertEquals(real.toRealPath().resolve("v000003"), ConfinedPath.absolute(alias, real.toRealPath() + "/v000003", "uri"));
+        assertThrows(PathRefusedException.class, () -> ConfinedPath.absolute(alias, tmp + "/other/v000003", "uri"));
+    }
+
+    @Test
     void imageRefsResolveBlobsAndConfineFiles() throws IOException {
         Path root = root();
         String hex = "ab".repeat(32);
