@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CurateCommand.class,
             BenchCommand.class,
             EvalCommand.class,
+            SftCommand.class,
             MergeCommand.class,
             ServeCommand.class,
             ChatCommand.class,

@@ -1,6 +1,7 @@
 package dev.ares.model.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
  * AdamW (Loshchilov and Hutter 2019, Algorithm 2): Adam moments with bias correction and decoupled weight
  * decay, {@code w <- w - lr * (m_hat / (sqrt(v_hat) + eps) + wd * w)}. Updates the parameters in place
  * from their DJL gradients, then zeroes the gradients. Call {@link #step()} outside the gradient collector.
+ * Every temporary array of an update is closed (native memory stays flat over any number of steps).
  *
  * <p>The moments can be saved and restored by parameter name ({@link #state()}, {@link #load(Map, int)}), so
  * a resumed run continues with the same update as an uninterrupted one. Gradients can be clipped to a global
@@ -74,12 +76,12 @@ public final class AdamW {
         float c2 = (float) (1 - Math.pow(beta2, t));
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
-            try (NDArray g = p.getGradient()) {
+            // the scope closes every temporary (g * (1 - b1), g^2, v / c2, ...); the in-place targets predate it
+            try (NDScope scope = new NDScope(); NDArray g = p.getGradient()) {
                 m.get(i).muli((float) beta1).addi(g.mul((float) (1 - beta1)));
                 v.get(i).muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
                 NDArray update = m.get(i).div(c1).divi(v.get(i).div(c2).sqrt().addi((float) eps));
                 p.muli((float) (1 - stepLr * weightDecay)).subi(update.muli((float) stepLr));
-                update.close();
                 g.subi(g);
             }
         }
@@ -98,8 +100,8 @@ public final class AdamW {
         }
         double sq = 0;
         for (NDArray p : params) {
-            try (NDArray g = p.getGradient(); NDArray s = g.square().sum()) {
-                sq += s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            try (NDScope scope = new NDScope(); NDArray g = p.getGradient()) {
+                sq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             }
         }
         double norm = Math.sqrt(sq);
