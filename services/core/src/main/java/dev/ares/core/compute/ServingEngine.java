@@ -88,7 +88,7 @@ public interface ServingEngine {
 
     /** Requests waiting for a batch slot and sequences (choices) running in the batch now. */
     default Load load() {
-        return new Load(0, 0, 0, 0);
+        return new Load(0, 0, 0, 0, 0);
     }
 
     /** Loads and verifies the checkpoint beside the current model, then switches; older versions are ignored. */
@@ -204,8 +204,10 @@ public interface ServingEngine {
      * @param running  sequences (choices) in the running batch
      * @param admitted  requests that reached the model since start (a rejected request never counts)
      * @param generated tokens the model generated since start (counted at the decode loop, before any listener)
+     * @param discarded tokens sampled for a request that had already been cancelled (at most one decode step's worth
+     *                  per cancellation: reliability.md scenario 13)
      */
-    record Load(int waiting, int running, long admitted, long generated) {
+    record Load(int waiting, int running, long admitted, long generated, long discarded) {
     }
 
     /** Events of one request, delivered in order on the engine's thread. */

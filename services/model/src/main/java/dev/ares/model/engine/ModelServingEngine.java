@@ -109,13 +109,15 @@ public final class ModelServingEngine implements ServingEngine, AutoCloseable {
         int running = 0;
         long admitted = 0;
         long generated = 0;
+        long discarded = 0;
         for (BatchScheduler s : schedulers) {
+            discarded += s.discarded();
             waiting += s.waiting();
             running += s.running();
             admitted += s.admitted();
             generated += s.generated();
         }
-        return new Load(waiting, running, admitted, generated);
+        return new Load(waiting, running, admitted, generated, discarded);
     }
 
     /**

@@ -67,6 +67,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong generated = new AtomicLong();
+    private final AtomicLong discarded = new AtomicLong();
     private volatile int waiting;
     private volatile int running;
     private volatile boolean draining;
@@ -170,6 +171,11 @@ public final class BatchScheduler implements AutoCloseable {
     /** Tokens generated so far (counted in the loop, cancelled sequences included). */
     public long generated() {
         return generated.get();
+    }
+
+    /** Tokens sampled for requests that were cancelled before the token could be delivered. */
+    public long discarded() {
+        return discarded.get();
     }
 
     /**
@@ -405,6 +411,9 @@ public final class BatchScheduler implements AutoCloseable {
         SampledToken token = new SampledToken(id, s.sampledLogprobs()[k], s.modelLogprobs()[k], s.entropies()[k],
                 s.alternatives()[k], eos);
         generated.incrementAndGet();
+        if (r.job.cancelled) {
+            discarded.incrementAndGet();                      // the cancel arrived during this step
+        }
         r.generated++;
         r.lastToken = id;
         String delta = eos ? "" : r.text.append(id);
