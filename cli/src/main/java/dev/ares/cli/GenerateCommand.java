@@ -8,9 +8,16 @@ import dev.ares.model.DeviceSpec;
 import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.generation.GenerationResult;
 import dev.ares.model.generation.Generator;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenModel;
 import dev.ares.model.tokenizer.ChatTemplates;
 import dev.ares.model.tokenizer.QwenTokenizer;
+import dev.ares.model.vision.ImageFeatures;
+import dev.ares.model.vision.ImagePrompts;
+import dev.ares.model.vision.ImageProcessorConfig;
+import dev.ares.model.vision.MultimodalGenerator;
+import dev.ares.model.vision.Qwen2VlImageProcessor;
+import dev.ares.model.vision.RgbImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +39,8 @@ import picocli.CommandLine.Spec;
  * distribution at the sampling temperature (temperature 1 when greedy), all in nats.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate tokens with a Qwen2/Qwen2.5/Qwen3 Hugging Face model folder (KV-cache decoding).")
+        description = "Generate tokens with a Qwen2/Qwen2.5/Qwen3/Qwen2.5-VL Hugging Face model folder (KV-cache"
+                + " decoding; --image for Qwen2.5-VL).")
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -81,6 +89,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--image", description = "image file for a Qwen2.5-VL model (repeatable: one per image, in the"
+            + " order of their pad runs in --prompt-ids; with --prompt the chat template inserts the pads)")
+    List<Path> images = new ArrayList<>();
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(model)) {
@@ -92,6 +104,7 @@ public final class GenerateCommand implements Callable<Integer> {
             if (tok != null) {
                 tok.checkFits(m.config());
             }
+            ImageFeatures pixels = images.isEmpty() ? null : processImages(m);
             int[] ids;
             if (prompt.ids != null) {
                 ids = parseIds(prompt.ids);
@@ -100,14 +113,27 @@ public final class GenerateCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--prompt needs " + model.resolve("tokenizer.json")
                             + "; use --prompt-ids");
                 }
-                String text = template == null ? prompt.text : ChatTemplates.named(template, model)
-                        .render(List.of(new ChatMessage("user", prompt.text)), true);
+                String text;
+                if (pixels != null) {
+                    text = ImagePrompts.userTurn(template == null ? ChatTemplates.forModel(model)
+                            : ChatTemplates.named(template, model), images.size(), prompt.text, true);
+                } else {
+                    text = template == null ? prompt.text : ChatTemplates.named(template, model)
+                            .render(List.of(new ChatMessage("user", prompt.text)), true);
+                }
                 ids = tok.encode(text);
             }
             Set<Integer> eos = ignoreEos ? Set.of() : Set.copyOf(m.config().eosTokenIds());
             GenerationParams params = new GenerationParams(maxNewTokens, temperature, topP, topK, seed, eos, stop, 0);
-            Generator gen = new Generator(m, tok == null ? null : tok::decode);
-            GenerationResult r = gen.generate(List.of(ids), params).get(0);
+            GenerationResult r;
+            if (pixels != null) {
+                Qwen25VlModel vl = (Qwen25VlModel) m;
+                ids = ImagePrompts.expandImagePads(ids, pixels.grids(), vl.vlConfig());
+                r = new MultimodalGenerator(vl, tok == null ? null : tok::decode)
+                        .generate(List.of(ids), pixels, params).get(0);
+            } else {
+                r = new Generator(m, tok == null ? null : tok::decode).generate(List.of(ids), params).get(0);
+            }
             String text = tok == null ? null : tok.decode(r.ids());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -129,6 +155,24 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /** Reads and processes the --image files with the folder's preprocessor_config.json. */
+    private ImageFeatures processImages(QwenModel m) {
+        if (!(m instanceof Qwen25VlModel)) {
+            throw new IllegalArgumentException("--image needs a Qwen2.5-VL model folder; " + model + " holds a "
+                    + m.config().modelType() + " model");
+        }
+        Qwen2VlImageProcessor proc = new Qwen2VlImageProcessor(ImageProcessorConfig.load(model));
+        List<RgbImage> decoded = new ArrayList<>();
+        for (Path p : images) {
+            try {
+                decoded.add(RgbImage.read(p));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--image " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return proc.process(decoded);
     }
 
     private static void floats(ArrayNode a, float[] values) {

@@ -93,6 +93,59 @@ class GenerateCommandTest {
                 + c.get("sampled_logprobs"));
     }
 
+    /** Issue 8 acceptance: the Qwen2.5-VL fixture's 12 greedy ids from its prompt ids and aligned.png. */
+    @Test
+    void imagePromptReproducesTheVisionLanguageFixtureIds() throws Exception {
+        Path dir = fixture("qwen2_5_vl-tiny");
+        long[] input = i64(dir.resolve("expected.safetensors"), "input_ids");
+        long[] greedy = i64(dir.resolve("expected.safetensors"), "greedy_ids");
+        List<String> ids = new ArrayList<>();
+        for (long id : input) {
+            ids.add(Long.toString(id));
+        }
+        String out = run("--model", dir.toString(), "--prompt-ids", String.join(",", ids), "--image",
+                dir.resolve("aligned.png").toString(), "--max-new-tokens", "12", "--temperature", "0", "--json");
+        JsonNode o = new ObjectMapper().readTree(out);
+        assertEquals(12, o.get("ids").size());
+        for (int i = 0; i < 12; i++) {
+            assertEquals(greedy[input.length + i], o.get("ids").get(i).asLong(), "token " + i);
+        }
+    }
+
+    /** Two images with --prompt: the template's placeholders expand to 6 + 20 pads, images in order. */
+    @Test
+    void severalImagesWithATextPromptFollowTheirOrder() throws Exception {
+        Path dir = fixture("qwen2_5_vl-tiny");
+        Path images = fixture("qwen2_5_vl-image-processor");
+        String tiny = images.resolve("tiny.png").toString();
+        String aligned = images.resolve("aligned.png").toString();
+        JsonNode ab = new ObjectMapper().readTree(run("--model", dir.toString(), "--prompt", "compare", "--image", tiny,
+                "--image", aligned, "--max-new-tokens", "6", "--temperature", "0", "--json"));
+        JsonNode again = new ObjectMapper().readTree(run("--model", dir.toString(), "--prompt", "compare", "--image",
+                tiny, "--image", aligned, "--max-new-tokens", "6", "--temperature", "0", "--json"));
+        JsonNode ba = new ObjectMapper().readTree(run("--model", dir.toString(), "--prompt", "compare", "--image",
+                aligned, "--image", tiny, "--max-new-tokens", "6", "--temperature", "0", "--json"));
+        assertEquals(6, ab.get("ids").size());
+        assertEquals(ab.get("ids"), again.get("ids"));
+        // swapping the images changes which pads each embedding fills, so the model sees another prompt
+        assertNotEquals(ab.get("logprobs").toString(), ba.get("logprobs").toString());
+    }
+
+    @Test
+    void imagesNeedAVisionLanguageModel() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new GenerateCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(ex.getMessage());
+            return 2;
+        });
+        int code = cli.execute("--model", fixture("qwen2-tiny").toString(), "--prompt-ids", "1,2,3", "--image",
+                fixture("qwen2_5_vl-tiny").resolve("aligned.png").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("Qwen2.5-VL"), err.toString());
+    }
+
     @Test
     void badPromptIdsAreReportedByPosition() {
         StringWriter err = new StringWriter();
