@@ -95,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         say(out, t0, "starting broker, topics and the four services ...");
         LocalStack.Urls urls = LocalStack.start(run, basePort, kafkaPort, commonProps(run, runRoot, coldStart),
-                Map.of("learner-service", learnerProps(preset, runId),
+                Map.of("learner-service", learnerProps(preset, runId, coldStart),
                         "reward-service", Map.of("ares.reward.mode", mode.equals("grpo") ? "grpo" : "code")),
                 Duration.ofSeconds(180));
         urls.services().forEach((name, url) -> say(out, t0, String.format("%-18s %s", name, url)));
@@ -160,16 +160,18 @@ public final class DemoCommand implements Callable<Integer> {
         return p;
     }
 
-    private Map<String, String> learnerProps(DemoPreset preset, String runId) {
+    private Map<String, String> learnerProps(DemoPreset preset, String runId, Path coldStart) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("ares.learner.run-id", runId);
-        p.put("ares.learner.model-dir", "${ares.model.dir}");
+        p.put("ares.learner.model-dir", coldStart.toString());
+        p.put("ares.learner.families", String.join(",", preset.evalFamilies()));
         p.put("ares.learner.mode", mode);
         p.put("ares.learner.max-steps", Integer.toString(preset.steps()));
         p.put("ares.learner.groups-per-step", Integer.toString(preset.groupsPerStep()));
         p.put("ares.learner.n", Integer.toString(preset.n()));
         p.put("ares.learner.max-new-tokens", Integer.toString(preset.maxNewTokens()));
         p.put("ares.learner.checkpoint-every", "1");
+        p.put("ares.learner.lr", "1e-4");
         p.put("ares.learner.seed", Long.toString(seed));
         p.put("ares.learner.prompt-format", "bare");
         p.put("ares.learner.schedule-every", "250ms");
