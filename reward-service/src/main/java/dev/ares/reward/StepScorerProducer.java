@@ -4,6 +4,7 @@ import dev.ares.core.aepo.AepoConfig;
 import dev.ares.core.compute.StepScorer;
 import dev.ares.core.scoring.AepoStepScorer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -71,6 +72,7 @@ public class StepScorerProducer {
      */
     @Produces
     @ApplicationScoped
+    @Startup // fail fast on bad ares.reward.* values (reliability.md scenario 18), not at the first record
     StepScorer stepScorer() {
         AepoConfig cfg = AepoSettings.build(mode, window, fixedTau, thresholdEmaDecay, filterEnabled, filterKey,
                 formatWeight);
