@@ -96,6 +96,10 @@ public final class PolicyTrainer {
      */
     public StepMetrics step(ScoredBatch batch, List<Triage.TrainableGroup> groups) {
         long t0 = System.nanoTime();
+        // PyTorch's autograd mode is per thread and starts enabled on a new thread (e.g. a Kafka consumer's):
+        // switch it off so the reference pass builds no graph and the in-place AdamW update is allowed; the
+        // gradient collector turns it on for the policy's forward and backward only.
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode());
         if (rows.isEmpty()) {
             return StepMetrics.none();

@@ -95,6 +95,23 @@ class PolicyTrainerTest {
     }
 
     @Test
+    void aStepRunsOnAFreshThreadWhereAutogradStartsEnabled() throws Exception {
+        ScoredBatch b = LearnerBatches.batch("r", 0, 2, 2, 0, 5);
+        PolicyTrainer tr = new PolicyTrainer(policy, reference, TrainerConfig.defaults(LearnerMode.IID, 1e-3, 64, 1.0));
+        java.util.concurrent.atomic.AtomicReference<Object> out = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                out.set(tr.step(b, all(b)));
+            } catch (RuntimeException e) {
+                out.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertTrue(out.get() instanceof StepMetrics m && m.stepped(), String.valueOf(out.get()));
+    }
+
+    @Test
     void repeatedStepsOnAFixedBatchReduceTheLoss() {
         ScoredBatch b = LearnerBatches.batch("r", 0, 3, 4, 0, 2);
         PolicyTrainer tr = new PolicyTrainer(policy, reference, TrainerConfig.defaults(LearnerMode.GRPO, 1e-3, 1 << 20, 1.0));

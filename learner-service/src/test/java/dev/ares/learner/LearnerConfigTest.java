@@ -1,0 +1,108 @@
+package dev.ares.learner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ares.core.learner.LearnerConfigException;
+import dev.ares.core.protocol.ExplorationMode;
+import dev.ares.model.learner.LoopSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Reliability scenario 18 at the unit level: every bad {@code ares.learner.*} value fails naming its key. */
+class LearnerConfigTest {
+    static final Path FIXTURE = Path.of(System.getProperty("ares.repo.root", "..")).resolve("../shared/fixtures/hf-reference/qwen2-tiny");
+
+    static LearnerLoopProducer valid() {
+        LearnerLoopProducer p = new LearnerLoopProducer();
+        p.modelDir = Optional.of(FIXTURE.toString());
+        p.checkpointsRoot = "/tmp/ares-ckpt-test";
+        p.modelName = "tiny";
+        p.runId = "r";
+        p.mode = "hwe-branch";
+        p.groupsPerStep = 4;
+        p.n = 4;
+        p.maxStaleness = 2;
+        p.branchBudget = 2;
+        p.temperature = 1.0;
+        p.topP = 1.0;
+        p.maxNewTokens = 16;
+        p.lr = 1e-4;
+        p.maxGradNorm = 1.0;
+        p.microbatchTokens = 512;
+        p.checkpointEvery = 1;
+        p.keepCheckpoints = 2;
+        p.seed = 1;
+        p.maxSteps = 0;
+        p.device = Optional.empty();
+        p.sharedDevice = "cpu";
+        p.promptFormat = "bare";
+        p.families = Optional.empty();
+        p.maxLevel = 5;
+        return p;
+    }
+
+    static String keyOf(LearnerLoopProducer p) {
+        LearnerConfigException e = assertThrows(LearnerConfigException.class, p::settings);
+        assertTrue(e.getMessage().startsWith(e.key() + " "), e.getMessage());
+        return e.key();
+    }
+
+    @Test
+    void aValidConfigurationBuildsTheSettings() {
+        LoopSettings s = valid().settings();
+        assertEquals(ExplorationMode.HWE_BRANCH, s.schedule().explorationMode());
+        assertEquals(2, s.schedule().branchBudget());
+        assertEquals(Path.of("/tmp/ares-ckpt-test/r"), s.runStore());
+        LearnerLoopProducer grpo = valid();
+        grpo.mode = "grpo";
+        assertEquals(0, grpo.settings().schedule().branchBudget(), "GRPO samples IID");
+        assertEquals(dev.ares.core.aepo.KlConfig.Controller.NONE, grpo.settings().trainer().kl().controller());
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        LearnerLoopProducer p = valid();
+        p.maxStaleness = -1;
+        assertEquals("ares.learner.max-staleness", keyOf(p));
+        p = valid();
+        p.modelDir = Optional.empty();
+        assertEquals("ares.learner.model-dir", keyOf(p));
+        p = valid();
+        p.modelDir = Optional.of("/nonexistent/model");
+        assertEquals("ares.learner.model-dir", keyOf(p));
+        p = valid();
+        p.mode = "dpo";
+        assertEquals("ares.learner.mode", keyOf(p));
+        p = valid();
+        p.lr = 0;
+        assertEquals("ares.learner.lr", keyOf(p));
+        p = valid();
+        p.checkpointEvery = 0;
+        assertEquals("ares.learner.checkpoint-every", keyOf(p));
+        p = valid();
+        p.branchBudget = 4;
+        assertEquals("ares.learner.branch-budget", keyOf(p));
+        p = valid();
+        p.groupsPerStep = 0;
+        assertEquals("ares.learner.groups-per-step", keyOf(p));
+        p = valid();
+        p.device = Optional.of("tpu");
+        assertEquals("ares.learner.device", keyOf(p));
+        p = valid();
+        p.promptFormat = "xml";
+        assertEquals("ares.learner.prompt-format", keyOf(p));
+    }
+
+    @Test
+    void curriculumNamesTextFamiliesOnly() {
+        assertEquals("ares.learner.families", assertThrows(LearnerConfigException.class,
+                () -> LearnerLoopProducer.curriculum(Optional.of(List.of("nope")), 5)).key());
+        assertEquals("ares.learner.max-level", assertThrows(LearnerConfigException.class,
+                () -> LearnerLoopProducer.curriculum(Optional.empty(), 6)).key());
+        assertEquals(2, LearnerLoopProducer.curriculum(Optional.of(List.of("addition")), 2).entries().size());
+    }
+}
