@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * follows the difficulty prior, teacher-forced on the demo-size Qwen2) and cached under
  * {@code .cache/ares/cold-start/<preset>-s<seed>/}, so later demos reuse it. In: the preset and seed. Out: the
  * Hugging Face folder of the cold-start policy. A cache without its completion marker (an interrupted run) is
- * resumed by the SFT command from its own checkpoints.
+ * resumed by the SFT command from its own checkpoints. The repository ships the cold start of the default seed
+ * under {@code demo/cold-start/<preset>-s0/} (made by the same command; its README says how), so a fresh clone's
+ * first demo does not spend its time budget on stage 1; {@code --fresh-cold-start} trains it anyway.
  */
 final class ColdStart {
     /** Marker written after a successful cold start; its presence makes the folder reusable. */
@@ -40,9 +42,14 @@ final class ColdStart {
      */
     static Path ensure(Path repoRoot, boolean quick, long seed, boolean fresh, Consumer<String> log) throws IOException {
         Path dir = cacheDir(repoRoot, quick, seed);
-        if (!fresh && Files.isRegularFile(dir.resolve(MARKER)) && Files.isRegularFile(dir.resolve("config.json"))) {
+        if (!fresh && complete(dir)) {
             log.accept("reusing the cached cold start in " + dir + " (--fresh-cold-start trains it again)");
             return dir;
+        }
+        Path shipped = shippedDir(repoRoot, quick, seed);
+        if (!fresh && complete(shipped)) {
+            log.accept("using the cold start shipped in " + shipped + " (see its README; --fresh-cold-start trains one)");
+            return shipped;
         }
         if (fresh && Files.isDirectory(dir)) {
             deleteTree(dir);
@@ -70,6 +77,15 @@ final class ColdStart {
         }
         Files.writeString(dir.resolve(MARKER), Instant.now() + "\n");
         return dir;
+    }
+
+    /** The cold start the repository ships for a preset and seed (may not exist). */
+    static Path shippedDir(Path repoRoot, boolean quick, long seed) {
+        return repoRoot.resolve("demo/cold-start").resolve((quick ? "quick" : "default") + "-s" + seed);
+    }
+
+    private static boolean complete(Path dir) {
+        return Files.isRegularFile(dir.resolve(MARKER)) && Files.isRegularFile(dir.resolve("config.json"));
     }
 
     private static void deleteTree(Path dir) throws IOException {
