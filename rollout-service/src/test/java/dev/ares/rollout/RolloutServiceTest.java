@@ -86,7 +86,7 @@ class RolloutServiceTest {
     }
 
     /**
-     * Requests sent together are generated in shared batches (the test profile waits 300 ms for more), each is
+     * Requests sent together are generated in shared batches (the test profile waits 1 s for more), each is
      * published once, and the rollout meters count them: 4 groups of 3 trajectories of 8 tokens, no branches.
      */
     @Test
