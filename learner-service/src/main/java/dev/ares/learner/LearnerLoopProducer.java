@@ -118,12 +118,17 @@ public class LearnerLoopProducer {
     MeterRegistry registry;
 
     /**
-     * @return the metered model loop, loading in the background
+     * @return the metered model loop, loading in the background; without {@code ares.learner.model-dir} a loop that
+     *     schedules nothing and reports why it is not ready
      * @throws LearnerConfigException naming the key when a setting is missing or out of range
      */
     @Produces
     @ApplicationScoped
     LearnerLoop learnerLoop() {
+        if (modelDir.filter(x -> !x.isBlank()).isEmpty()) {
+            LOG.info("learner: " + UnconfiguredLearnerLoop.REASON);
+            return new UnconfiguredLearnerLoop();
+        }
         LoopSettings s = settings();
         Curriculum curriculum = curriculum(families, maxLevel);
         ModelLearnerLoop loop = new ModelLearnerLoop(s, new CurriculumPrompts(curriculum, s.schedule().seed(),

@@ -64,6 +64,18 @@ class LearnerConfigTest {
     }
 
     @Test
+    void withoutAModelTheLoopIsIdleAndSaysWhichKeyToSet() {
+        LearnerLoopProducer p = valid();
+        p.modelDir = Optional.empty();
+        dev.ares.core.compute.LearnerLoop loop = p.learnerLoop();
+        assertEquals(false, loop.readiness().ready());
+        assertEquals(true, loop.readiness().reason().contains("ares.learner.model-dir"), loop.readiness().reason());
+        assertEquals(java.util.List.of(), loop.nextRequests());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> loop.train(null, 0, 0));
+    }
+
+    @Test
     void badValuesNameTheirKey() {
         LearnerLoopProducer p = valid();
         p.maxStaleness = -1;
