@@ -221,7 +221,7 @@ class LocalKafkaTest {
             PortInUseException e = assertThrows(PortInUseException.class, () -> LocalKafka.spawn(
                     LocalKafka.Options.of(tmp.resolve("bind"), clientPort), BrokerClasspath.asString(), clientPort, controllerPort));
             assertEquals(controllerPort, e.port(), e.getMessage());
-            assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());   // ours; the broker's own text may come after the excerpt
         }
     }
 
