@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  * and step scorer the services run, wired in one process ({@link InProcessLoop}). Every final model is evaluated on
  * the same held-out problems, bucketed by the cold-start policy's pass rate ({@link FixedBuckets}). Resumable run by
  * run: a finished run's {@code runs/<mode>-s<seed>.json} is kept and skipped, an interrupted run resumes from its
- * learner checkpoints. Writes {@code <out>.md} (tables, verdicts, the command) and the charts beside it.
+ * learner checkpoints (kept under {@code .cache/ares/experiment/}). Writes {@code <out>.md} (tables, verdicts, the command) and the charts beside it.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "AEPO (hwe-branch, iid) vs GRPO from one cold start, several seeds; tables and plots (resumable).")
@@ -186,7 +186,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                           Path dir, PrintWriter o) {
         LearnerMode lm = LearnerMode.parse(mode);
         String runId = "exp-" + mode + "-s" + seed;
-        Path root = dir.resolve("work");
+        Path root = workRoot(dir);
         ScheduleConfig schedule = new ScheduleConfig(runId, groups, n, 1, lm.exploration(),
                 lm == LearnerMode.HWE_BRANCH ? branchBudget : 0, 1.0, 1.0, maxNewTokens, List.of(), seed, steps,
                 PromptFormat.BARE, 0);
@@ -227,6 +227,15 @@ public final class ExperimentCommand implements Callable<Integer> {
         eval.problems().forEach(pr -> levels.computeIfAbsent(pr.level(), k -> new ArrayList<>()).add(pr));
         levels.forEach((lv, ps) -> byLevel.put("L" + lv, FixedBuckets.cell(ps)));
         return new RunResult(mode, seed, done, seconds, tokens[0], buckets.byBucket(eval), byLevel);
+    }
+
+    /**
+     * Where the runs' learner checkpoints go: under the repository's {@code .cache/ares/experiment/<out name>/}, not
+     * beside the results (hundreds of MB of weights that belong to no document); a rerun resumes from there.
+     */
+    private static Path workRoot(Path outDir) {
+        Path repo = Path.of(System.getProperty("ares.repo.root", System.getProperty("user.dir")));
+        return repo.resolve(".cache/ares/experiment").resolve(outDir.getFileName().toString()).resolve("work");
     }
 
     private String markdown(ExperimentReport report, FixedBuckets buckets, List<RunResult> results, List<Path> charts,
