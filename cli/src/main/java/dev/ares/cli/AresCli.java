@@ -23,9 +23,11 @@ import picocli.CommandLine.Command;
             SftCommand.class,
             MergeCommand.class,
             ServeCommand.class,
+            BenchServeCommand.class,
             ChatCommand.class,
             dev.ares.cli.demo.DemoCommand.class,
             dev.ares.cli.experiment.ExperimentCommand.class,
+            dev.ares.cli.soak.SoakCommand.class,
         })
 public final class AresCli implements Runnable {
 
