@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The serving metrics on {@code /q/metrics} (Prometheus names in brackets): requests by endpoint and outcome
@@ -17,9 +19,17 @@ import java.time.Duration;
  * engine's queue and batch gauges ({@code ares_inference_queue_waiting}, {@code ares_inference_batch_running},
  * {@code ares_inference_admitted} (requests that reached the model), {@code ares_inference_generated_tokens},
  * {@code ares_inference_discarded_tokens} (sampled after a cancel)).
+ *
+ * <p>Created at startup ({@link Startup}) rather than at the first request, and the request counter of every
+ * endpoint is registered with status 200, so a replica that has served nothing yet exports every series at 0 and
+ * the latency histograms' {@code _bucket} series (percentiles on the dashboard, issue 9).
  */
 @ApplicationScoped
+@Startup
 public class InferenceMetrics {
+    /** The {@code endpoint} tag values: the OpenAI chat and text completion endpoints. */
+    static final List<String> ENDPOINTS = List.of("chat", "completions");
+
     @Inject
     MeterRegistry registry;
 
@@ -37,6 +47,9 @@ public class InferenceMetrics {
                 .publishPercentileHistogram().register(registry);
         itl = Timer.builder("ares.inference.inter.token.latency").description("Time between consecutive tokens of one choice")
                 .publishPercentileHistogram().register(registry);
+        for (String endpoint : ENDPOINTS) {
+            requests(endpoint, 200);
+        }
         promptTokens = Counter.builder("ares.inference.prompt.tokens").description("Prompt tokens of answered requests").register(registry);
         completionTokens = Counter.builder("ares.inference.completion.tokens").description("Tokens sent to clients").register(registry);
         Gauge.builder("ares.inference.queue.waiting", this, m -> m.load().waiting()).description("Requests waiting for a batch slot")
@@ -57,8 +70,15 @@ public class InferenceMetrics {
 
     /** Counts one finished request of {@code endpoint} ("chat" or "completions") with its HTTP status. */
     void request(String endpoint, int status) {
-        Counter.builder("ares.inference.requests").description("Requests by endpoint and HTTP status")
-                .tag("endpoint", endpoint).tag("status", Integer.toString(status)).register(registry).increment();
+        if (!ENDPOINTS.contains(endpoint)) {
+            throw new IllegalArgumentException("endpoint tag must be one of " + ENDPOINTS + ", got " + endpoint);
+        }
+        requests(endpoint, status).increment();
+    }
+
+    private Counter requests(String endpoint, int status) {
+        return Counter.builder("ares.inference.requests").description("Requests by endpoint and HTTP status")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(status)).register(registry);
     }
 
     void tokens(int prompt, int completion) {

@@ -15,7 +15,6 @@ import dev.ares.model.DeviceSpec;
 import dev.ares.model.learner.LoopSettings;
 import dev.ares.model.learner.ModelLearnerLoop;
 import dev.ares.model.learner.TrainerConfig;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -115,7 +114,7 @@ public class LearnerLoopProducer {
     int maxLevel;
 
     @Inject
-    MeterRegistry registry;
+    LearnerMetrics metrics;
 
     /**
      * @return the metered model loop, loading in the background; without {@code ares.learner.model-dir} a loop that
@@ -137,7 +136,7 @@ public class LearnerLoopProducer {
                 s.schedule().runId(), s.trainer().mode().label(), s.schedule().groupsPerStep(), s.schedule().n(),
                 s.schedule().maxStaleness(), s.runStore(), loop.book().stepsFinished());
         loop.loadInBackground();
-        return new MeteredLearnerLoop(loop, registry);
+        return new MeteredLearnerLoop(loop, metrics);
     }
 
     /** Every setting, validated; exposed for the configuration tests. */

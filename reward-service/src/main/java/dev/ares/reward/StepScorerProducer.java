@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * Makes the service's {@link StepScorer}: an {@link AepoStepScorer} configured from {@code ares.reward.*}
  * ({@link AepoSettings}; aepo-spec §16 defaults) that continues from the controller state of the last record on
  * {@code ares.scored} ({@link ScoredTopicRestorer}; the initial state when there is none or it is unreadable),
- * wrapped with its metrics ({@link MeteredStepScorer}). The restore runs in the background
+ * wrapped with its metrics ({@link MeteredStepScorer}; the meters, {@link RewardMeters}, are registered at
+ * startup, before the restore). The restore runs in the background
  * ({@link RestoringStepScorer}, retried every {@code ares.reward.restore-retry}): the scorer is DOWN until it has
  * its state, and the readiness check never blocks on the broker.
  */
@@ -79,7 +80,8 @@ public class StepScorerProducer {
         if (stragglerTimeout.isNegative() || stragglerTimeout.isZero()) {
             throw new IllegalArgumentException("ares.reward.straggler-timeout must be > 0, got " + stragglerTimeout);
         }
-        return new RestoringStepScorer(() -> restored(cfg), restoreRetry);
+        RewardMeters meters = new RewardMeters(registry); // at startup: a fresh replica exports every series
+        return new RestoringStepScorer(() -> restored(cfg, meters), restoreRetry);
     }
 
     void close(@Disposes StepScorer scorer) {
@@ -88,13 +90,13 @@ public class StepScorerProducer {
         }
     }
 
-    private StepScorer restored(AepoConfig cfg) {
+    private StepScorer restored(AepoConfig cfg, RewardMeters meters) {
         Optional<AepoStepScorer.Resume> resume =
                 ScoredTopicRestorer.forBroker(bootstrap, scoredTopic, restoreTimeout).lastResume();
         AepoStepScorer scorer = new AepoStepScorer(cfg, stragglerTimeout, System::currentTimeMillis,
                 resume.orElse(null));
         LOG.infof("AEPO step scorer: %s reading, window %d, straggler timeout %s; %s", cfg.reading(), cfg.window(),
                 stragglerTimeout, scorer.readiness().reason());
-        return new MeteredStepScorer(scorer, registry);
+        return new MeteredStepScorer(scorer, meters);
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,8 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code ares.rollout.branches} [{@code ares_rollout_branches_count/_sum/_max}]: branches per published group;</li>
  *   <li>{@code ares.rollout.policy.version} [{@code ares_rollout_policy_version}]: the policy version held (-1 none).</li>
  * </ul>
+ * Created at startup ({@link Startup}), not at the first published group, so a replica that has not generated
+ * yet already exports every series at 0 (policy version -1) for the dashboard and the autoscalers (issue 9).
  */
 @ApplicationScoped
+@Startup
 public class RolloutMetrics {
     @Inject
     MeterRegistry registry;

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * {@code ares.records.dlq{topic, reason}} (Prometheus {@code ares_records_dlq_total}; reliability.md scenario 4),
  * with the reason classified by {@link DeadLetterReason#of} from the error the record was nacked with. A CDI
  * decorator of SmallRye's failure-handler factories, so every consumer of the four services is counted without
- * touching its code or configuration; handlers of other strategies pass through unchanged. One WARN line per
+ * touching its code or configuration; handlers of other strategies pass through unchanged. Every
+ * {@link DeadLetterReason} of a channel's topic is registered at 0 when the channel starts. One WARN line per
  * dead-lettered record names the topic, partition, offset and reason.
  */
 @Decorator
@@ -47,13 +48,18 @@ public abstract class DeadLetterMetrics implements KafkaFailureHandler.Factory {
         }
         String channel = config.getChannel();
         MeterRegistry meters = registry;
+        // every reason of the channel's topic starts at 0, so a fresh service exports the series (issue 9)
+        if (config.getTopics().isEmpty() && !config.getPattern()) {
+            String topic = config.getTopic().orElse(channel);
+            for (DeadLetterReason why : DeadLetterReason.values()) {
+                counter(meters, topic, why);
+            }
+        }
         return new KafkaFailureHandler() {
             @Override
             public <K, V> Uni<Void> handle(IncomingKafkaRecord<K, V> record, Throwable reason, Metadata metadata) {
                 DeadLetterReason why = DeadLetterReason.of(reason);
-                Counter.builder("ares.records.dlq").tag("topic", record.getTopic()).tag("reason", why.tag())
-                        .description("Records sent to <topic>.dlq, by source topic and reason").register(meters)
-                        .increment();
+                counter(meters, record.getTopic(), why).increment();
                 LOG.warnf("dead-lettering %s-%d@%d (channel %s) as %s: %s", record.getTopic(), record.getPartition(),
                         record.getOffset(), channel, why.tag(), reason == null ? "" : reason.getMessage());
                 return handler.handle(record, reason, metadata);
@@ -64,5 +70,10 @@ public abstract class DeadLetterMetrics implements KafkaFailureHandler.Factory {
                 handler.terminate();
             }
         };
+    }
+
+    private static Counter counter(MeterRegistry meters, String topic, DeadLetterReason why) {
+        return Counter.builder("ares.records.dlq").tag("topic", topic).tag("reason", why.tag())
+                .description("Records sent to <topic>.dlq, by source topic and reason").register(meters);
     }
 }
