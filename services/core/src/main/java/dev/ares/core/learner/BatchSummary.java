@@ -78,4 +78,34 @@ public final class BatchSummary {
         m.put("hwe/threshold", batch.stats().hweThreshold());
         return m;
     }
+
+    /**
+     * Statistics of the advantages that enter the loss: over the trajectories {@code triage} includes (trainable
+     * groups, duplicates masked out), {@code advantage/mean}, {@code advantage/std} (population standard deviation)
+     * and {@code advantage/count}. A redelivered group adds nothing here, so these equal the no-duplicate run's
+     * (reliability.md scenario 5). Empty when nothing is included (no NaN).
+     */
+    public static Map<String, Double> advantages(Triage triage) {
+        double sum = 0;
+        double sq = 0;
+        int n = 0;
+        for (Triage.TrainableGroup tg : triage.trainable()) {
+            for (int i = 0; i < tg.include().length; i++) {
+                if (tg.include()[i]) {
+                    double a = tg.group().trajectories().get(i).advantage();
+                    sum += a;
+                    sq += a * a;
+                    n++;
+                }
+            }
+        }
+        TreeMap<String, Double> m = new TreeMap<>();
+        if (n > 0) {
+            double mean = sum / n;
+            m.put("advantage/mean", mean);
+            m.put("advantage/std", Math.sqrt(Math.max(0, sq / n - mean * mean)));
+            m.put("advantage/count", (double) n);
+        }
+        return m;
+    }
 }

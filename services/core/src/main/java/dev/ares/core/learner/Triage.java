@@ -30,9 +30,12 @@ import java.util.Set;
  * @param trajectories trajectories per outcome (timed-out groups count n each: {@code missing × n})
  * @param reasons    one line per group not trained, e.g. {@code run-s3-g1: stale (policy v0 < 4 - 2)}
  * @param decided    group ids with an outcome now (added to the ledger on commit)
+ * @param stale      the groups found {@link Outcome#STALE}, in batch order (for a learner that diverts them instead
+ *                   of dropping them; reliability.md scenario 6)
  */
 public record Triage(ScoredBatch batch, List<TrainableGroup> trainable, Map<Outcome, Integer> groups,
-                     Map<Outcome, Integer> trajectories, List<String> reasons, List<String> decided) {
+                     Map<Outcome, Integer> trajectories, List<String> reasons, List<String> decided,
+                     List<ScoredGroup> stale) {
 
     /**
      * A group to train.
@@ -73,13 +76,14 @@ public record Triage(ScoredBatch batch, List<TrainableGroup> trainable, Map<Outc
         List<String> reasons = new ArrayList<>();
         List<TrainableGroup> train = new ArrayList<>();
         List<String> decided = new ArrayList<>();
+        List<ScoredGroup> stale = new ArrayList<>();
         if (!batch.runId().equals(runId)) {
             int trajs = batch.groups().stream().mapToInt(x -> x.trajectories().size()).sum();
             g.merge(Outcome.OTHER_RUN, batch.groups().size(), Integer::sum);
             t.merge(Outcome.OTHER_RUN, trajs, Integer::sum);
             reasons.add("batch of run " + batch.runId() + " step " + batch.step() + " ignored: this learner trains run "
                     + runId);
-            return freeze(batch, train, g, t, reasons, decided);
+            return freeze(batch, train, g, t, reasons, decided, stale);
         }
         long minVersion = currentVersion - maxStaleness;
         Set<String> seenHere = new HashSet<>();
@@ -95,6 +99,7 @@ public record Triage(ScoredBatch batch, List<TrainableGroup> trainable, Map<Outc
             decided.add(sg.groupId());
             if (oldest < minVersion) {
                 count(g, t, Outcome.STALE, size);
+                stale.add(sg);
                 reasons.add(sg.groupId() + ": stale (policy v" + oldest + " < " + currentVersion + " - " + maxStaleness + ")");
                 continue;
             }
@@ -130,7 +135,7 @@ public record Triage(ScoredBatch batch, List<TrainableGroup> trainable, Map<Outc
                 reasons.add("step " + batch.step() + ": " + missing + " of " + scheduled + " groups timed out (partial batch)");
             }
         }
-        return freeze(batch, train, g, t, reasons, decided);
+        return freeze(batch, train, g, t, reasons, decided, stale);
     }
 
     private static void count(Map<Outcome, Integer> g, Map<Outcome, Integer> t, Outcome o, int size) {
@@ -143,9 +148,10 @@ public record Triage(ScoredBatch batch, List<TrainableGroup> trainable, Map<Outc
     }
 
     private static Triage freeze(ScoredBatch b, List<TrainableGroup> train, EnumMap<Outcome, Integer> g,
-                                 EnumMap<Outcome, Integer> t, List<String> reasons, List<String> decided) {
+                                 EnumMap<Outcome, Integer> t, List<String> reasons, List<String> decided,
+                                 List<ScoredGroup> stale) {
         return new Triage(b, List.copyOf(train), Collections.unmodifiableMap(g), Collections.unmodifiableMap(t),
-                List.copyOf(reasons), List.copyOf(decided));
+                List.copyOf(reasons), List.copyOf(decided), List.copyOf(stale));
     }
 
     /** Trajectories that enter the loss. */

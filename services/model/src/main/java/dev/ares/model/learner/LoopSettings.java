@@ -2,6 +2,7 @@ package dev.ares.model.learner;
 
 import dev.ares.core.learner.LearnerConfigException;
 import dev.ares.core.learner.ScheduleConfig;
+import dev.ares.core.learner.StalePolicy;
 import dev.ares.model.DeviceSpec;
 import java.nio.file.Path;
 
@@ -19,9 +20,13 @@ import java.nio.file.Path;
  * @param device          where policy and reference live ({@code ares.learner.device})
  * @param schedule        request schedule
  * @param trainer         optimizer-step settings
+ * @param stalePolicy     what happens to over-stale groups ({@code ares.learner.stale-policy}): dropped, or diverted
+ *                        to the loop's {@link StaleSink}; counted as stale either way
+ * @param lora            full fine-tuning or LoRA adapters ({@code ares.learner.lora-rank} and friends)
  */
 public record LoopSettings(String modelName, Path initialDir, Path checkpointsRoot, int checkpointEvery,
-                           int keepCheckpoints, DeviceSpec device, ScheduleConfig schedule, TrainerConfig trainer) {
+                           int keepCheckpoints, DeviceSpec device, ScheduleConfig schedule, TrainerConfig trainer,
+                           StalePolicy stalePolicy, LoraSettings lora) {
 
     /** Validates, naming the key of a bad value. */
     public LoopSettings {
@@ -40,9 +45,34 @@ public record LoopSettings(String modelName, Path initialDir, Path checkpointsRo
         if (keepCheckpoints < 1) {
             throw new LearnerConfigException("ares.learner.keep-checkpoints", "must be >= 1", keepCheckpoints);
         }
-        if (device == null || schedule == null || trainer == null) {
-            throw new IllegalArgumentException("LoopSettings: device, schedule and trainer are required");
+        if (device == null || schedule == null || trainer == null || stalePolicy == null || lora == null) {
+            throw new IllegalArgumentException("LoopSettings: device, schedule, trainer, stalePolicy and lora are required");
         }
+    }
+
+    /** Settings that drop stale groups and train all weights. */
+    public LoopSettings(String modelName, Path initialDir, Path checkpointsRoot, int checkpointEvery,
+                        int keepCheckpoints, DeviceSpec device, ScheduleConfig schedule, TrainerConfig trainer) {
+        this(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device, schedule, trainer,
+                StalePolicy.DROP, LoraSettings.FULL);
+    }
+
+    /** These settings with another stale policy. */
+    public LoopSettings withStalePolicy(StalePolicy policy) {
+        return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
+                schedule, trainer, policy, lora);
+    }
+
+    /** These settings with other trainer settings. */
+    public LoopSettings withTrainer(TrainerConfig other) {
+        return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
+                schedule, other, stalePolicy, lora);
+    }
+
+    /** These settings with LoRA (or full) training. */
+    public LoopSettings withLora(LoraSettings other) {
+        return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
+                schedule, trainer, stalePolicy, other);
     }
 
     /** This run's checkpoint store directory, {@code <checkpointsRoot>/<run id>}. */

@@ -2,6 +2,7 @@ package dev.ares.model.learner;
 
 import dev.ares.core.checkpoint.Checkpoint;
 import dev.ares.core.checkpoint.CheckpointInfo;
+import dev.ares.core.checkpoint.CheckpointListener;
 import dev.ares.core.checkpoint.CheckpointStore;
 import dev.ares.core.compute.LearnerLoop;
 import dev.ares.core.compute.Readiness;
@@ -10,12 +11,14 @@ import dev.ares.core.learner.LearnerBook;
 import dev.ares.core.learner.LearnerState;
 import dev.ares.core.learner.Outcome;
 import dev.ares.core.learner.PromptSource;
+import dev.ares.core.learner.StalePolicy;
 import dev.ares.core.learner.Triage;
 import dev.ares.core.protocol.CheckpointEvent;
 import dev.ares.core.protocol.CheckpointKind;
 import dev.ares.core.protocol.RolloutRequest;
 import dev.ares.core.protocol.ScoredBatch;
 import dev.ares.core.protocol.TrainEvent;
+import dev.ares.model.lora.LoraAdapters;
 import dev.ares.model.qwen.QwenModel;
 import dev.ares.model.train.PolicyWriter;
 import dev.ares.model.weights.SafetensorsDType;
@@ -44,6 +47,15 @@ import java.util.TreeMap;
  * <p>Startup: the learner state of the latest complete checkpoint is read at once (so {@link #resumeOffset} is
  * right from the first partition assignment); the models load on a background thread and {@link #readiness()}
  * turns UP when they are in memory. {@link #train} and {@link #nextRequests} are serialised on this object.
+ *
+ * <p>LoRA ({@link LoraSettings#enabled()}): the policy is the initial folder with adapters attached (new ones, or
+ * the latest checkpoint's {@code adapter/} folder when resuming); only the adapters' A and B are trained and have
+ * optimizer state; a checkpoint holds the merged weights (servable as is) plus the adapter
+ * ({@link LoraCheckpoint}).
+ *
+ * <p>Over-stale groups are counted as stale and, with {@link StalePolicy#DIVERT}, handed to the
+ * {@link #setStaleSink stale sink} before the batch is recorded. {@link #setFaultHook} installs a test hook at the
+ * crash points of reliability.md scenario 1.
  */
 public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelLearnerLoop.class.getName());
@@ -58,6 +70,9 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     private volatile QwenModel reference;
     private volatile Path sourceDir;
     private volatile Readiness readiness = Readiness.down("loading the policy and reference models");
+    private volatile LoraAdapters adapters;
+    private volatile LearnerFaultHook faultHook = LearnerFaultHook.NONE;
+    private volatile StaleSink staleSink = StaleSink.NONE;
 
     /**
      * Opens the run's checkpoint store and reads the learner state of its latest complete checkpoint; call
@@ -68,7 +83,8 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     public ModelLearnerLoop(LoopSettings settings, PromptSource prompts) {
         this.settings = settings;
         this.book = new LearnerBook(settings.schedule(), prompts);
-        this.store = new CheckpointStore(settings.runStore());
+        this.store = new CheckpointStore(settings.runStore(), CheckpointListener.NONE,
+                (phase, version, dir) -> faultHook.atCheckpoint(phase, version, dir));
         store.cleanIncomplete();
         this.resumeFrom = store.latestComplete();
         if (resumeFrom.isPresent()) {
@@ -97,7 +113,10 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             return;
         }
         try {
-            Path from = resumeFrom.map(Checkpoint::directory).orElse(settings.initialDir());
+            LoraSettings lora = settings.lora();
+            // with LoRA the base stays the initial folder; a checkpoint's adapter goes on top of it
+            Path from = lora.enabled() ? settings.initialDir()
+                    : resumeFrom.map(Checkpoint::directory).orElse(settings.initialDir());
             readiness = Readiness.down("loading policy from " + from);
             QwenModel p = QwenModel.load(from, settings.device());
             QwenModel r;
@@ -107,17 +126,34 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
                 p.close();
                 throw e;
             }
-            PolicyTrainer t = new PolicyTrainer(p, r, settings.trainer());
+            LoraAdapters a = null;
+            PolicyTrainer t;
+            try {
+                if (lora.enabled()) {
+                    a = resumeFrom.isPresent()
+                            ? LoraAdapters.load(resumeFrom.get().directory().resolve(LoraCheckpoint.ADAPTER_DIR), p)
+                            : LoraAdapters.attach(p, lora.config(settings.initialDir().toString()), lora.seed());
+                    t = new PolicyTrainer(p, r, settings.trainer(), a.trainableParameters());
+                } else {
+                    t = new PolicyTrainer(p, r, settings.trainer());
+                }
+            } catch (RuntimeException e) {
+                p.close();
+                r.close();
+                throw e;
+            }
             if (resumeFrom.isPresent()) {
                 t.optimizer().load(resumeFrom.get().file(LearnerOptimizer.FILE));
                 t.restoreKlState(resumeState.orElseThrow().klState());
             }
             policy = p;
             reference = r;
+            adapters = a;
             sourceDir = from;
             trainer = t;
             readiness = Readiness.up("policy v" + book.policyVersion() + " of run " + settings.schedule().runId()
-                    + " loaded from " + from + ", reference from " + settings.initialDir() + " on " + settings.device());
+                    + " loaded from " + from + (a == null ? "" : " with LoRA rank " + lora.rank() + " adapters")
+                    + ", reference from " + settings.initialDir() + " on " + settings.device());
         } catch (RuntimeException e) {
             readiness = Readiness.down("learner failed to load: " + e.getMessage());
             throw e;
@@ -156,6 +192,7 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             throw new IllegalArgumentException("partition and offset must be >= 0, got " + partition + "/" + offset);
         }
         Triage triage = book.triage(batch);
+        faultHook.at(LearnerFaultHook.Point.AFTER_CONSUME, batch.step());
         TreeMap<String, Double> metrics = new TreeMap<>();
         if (!batch.runId().equals(settings.schedule().runId())) {
             book.commit(triage, false, partition, offset);
@@ -171,8 +208,15 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             t.optimizer().discardGradients();
             throw e;
         }
+        faultHook.at(LearnerFaultHook.Point.AFTER_OPTIMIZER_STEP, batch.step());
+        if (settings.stalePolicy() == StalePolicy.DIVERT && !triage.stale().isEmpty()) {
+            staleSink.divert(new ScoredBatch(batch.runId(), batch.step(), triage.stale(), batch.stats(),
+                    batch.partial()));
+            metrics.put("stale/diverted_groups", (double) triage.stale().size());
+        }
         book.commit(triage, sm.stepped(), partition, offset);
         metrics.putAll(BatchSummary.of(batch));
+        metrics.putAll(BatchSummary.advantages(triage));
         metrics.putAll(sm.toMap());
         putOutcomes(metrics, triage);
         metrics.put("step/finished", (double) book.stepsFinished());
@@ -183,6 +227,7 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
         boolean due = finished > before && (finished % settings.checkpointEvery() == 0 || book.scheduler().done());
         if (due) {
             ckpt = Optional.of(checkpoint(finished, metrics));
+            faultHook.at(LearnerFaultHook.Point.AFTER_CHECKPOINT, batch.step());
         }
         metrics.put("policy/version", (double) book.policyVersion());
         for (String r : triage.reasons()) {
@@ -204,8 +249,13 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
         Map<String, String> meta = Map.of("model", settings.modelName(), "run", settings.schedule().runId(),
                 "mode", settings.trainer().mode().label(), "optimizerSteps", Long.toString(book.optimizerSteps()));
         Checkpoint c = store.write(new CheckpointInfo(version, version, CheckpointKind.FULL, null, meta), dir -> {
-            PolicyWriter.write(policy, sourceDir, dir, SafetensorsDType.F32, Map.of("policy_version",
-                    Long.toString(version), "run", settings.schedule().runId()));
+            Map<String, String> weightsMeta = Map.of("policy_version", Long.toString(version), "run",
+                    settings.schedule().runId());
+            if (adapters != null) {
+                LoraCheckpoint.write(policy, adapters, sourceDir, dir, weightsMeta);
+            } else {
+                PolicyWriter.write(policy, sourceDir, dir, SafetensorsDType.F32, weightsMeta);
+            }
             trainer.optimizer().save(dir.resolve(LearnerOptimizer.FILE));
             Files.write(dir.resolve(LearnerState.FILE), state.toJson());
         });
@@ -241,6 +291,26 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
         return policy;
     }
 
+    /** The LoRA adapters being trained, or null for full fine-tuning (or before {@link #load()}). */
+    public LoraAdapters adapters() {
+        return adapters;
+    }
+
+    /** Installs a fault-injection hook (tests; {@link LearnerFaultHook#NONE} by default). */
+    public void setFaultHook(LearnerFaultHook hook) {
+        this.faultHook = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
+    /** Where diverted stale groups go ({@link StalePolicy#DIVERT}); {@link StaleSink#NONE} by default. */
+    public void setStaleSink(StaleSink sink) {
+        this.staleSink = java.util.Objects.requireNonNull(sink, "sink");
+    }
+
+    /** The loop's settings. */
+    public LoopSettings settings() {
+        return settings;
+    }
+
     /** The run's checkpoint store. */
     public CheckpointStore store() {
         return store;
@@ -250,6 +320,10 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     public synchronized void close() {
         readiness = Readiness.down("closed");
         trainer = null;
+        if (adapters != null) {
+            adapters.detach();
+            adapters = null;
+        }
         if (policy != null) {
             policy.close();
         }

@@ -52,6 +52,17 @@ public final class PolicyTrainer {
      * @param reference the frozen reference π_ref (the initial policy); never updated
      */
     public PolicyTrainer(QwenModel policy, QwenModel reference, TrainerConfig cfg) {
+        this(policy, reference, cfg, policy.parameters());
+    }
+
+    /**
+     * A trainer that updates only {@code trainable} (e.g. the A and B factors of LoRA adapters attached to
+     * {@code policy}; {@link dev.ares.model.lora.LoraAdapters#trainableParameters()}); the optimizer state then
+     * holds moments for those arrays only.
+     *
+     * @param trainable the arrays to update, by name (all of {@code policy}'s parameters for full fine-tuning)
+     */
+    public PolicyTrainer(QwenModel policy, QwenModel reference, TrainerConfig cfg, Map<String, NDArray> trainable) {
         if (policy.config().vocabSize() != reference.config().vocabSize()) {
             throw new IllegalArgumentException("policy vocab " + policy.config().vocabSize() + " differs from the reference's "
                     + reference.config().vocabSize());
@@ -59,7 +70,7 @@ public final class PolicyTrainer {
         this.policy = policy;
         this.reference = reference;
         this.cfg = cfg;
-        this.optimizer = new LearnerOptimizer(policy.parameters(), cfg, policy.manager());
+        this.optimizer = new LearnerOptimizer(trainable, cfg, policy.manager());
         KlConfig kl = cfg.kl();
         this.klState = ControllerState.initial(AepoConfig.of(Reading.CODE)).withBeta(BetaControllerState.initial(kl))
                 .withKappa(kl.kappaInit());
@@ -124,8 +135,13 @@ public final class PolicyTrainer {
         double gradNorm = optimizer.step();
         updateController(rows, acc);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> extra = controllerMetrics();
+        if (cfg.importanceWeightCap() > 0) {
+            extra.put("is/weight_mean", acc.isWeightSum / acc.tokens);
+            extra.put("is/truncated_fraction", (double) acc.isTruncated / acc.tokens);
+        }
         return new StepMetrics(true, acc.loss, acc.policyLoss, acc.klLoss, acc.meanKl, acc.clipFraction,
-                acc.dualClipFraction, gradNorm, rows.size(), tokens, seconds, controllerMetrics());
+                acc.dualClipFraction, gradNorm, rows.size(), tokens, seconds, extra);
     }
 
     private void microStep(List<TrainingRow> rows, double[] scales, Accumulator acc) {
@@ -189,7 +205,20 @@ public final class PolicyTrainer {
             float[] logpHost;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logp = TokenScorer.score(policy, idsA, posA, attnA, tgtA, cfg.temperature()).logprobs();
-                AepoLoss.Result r = AepoLoss.compute(new AepoLoss.Inputs(logp, behA, ref, advA, respA, winA, betaA),
+                NDArray oldLogp = behA;
+                NDArray advIn = advA;
+                if (cfg.importanceWeightCap() > 0) {
+                    // decoupled objective with truncated importance sampling (docs/learner.md "Importance weights"):
+                    // the ratio is taken against the learner's own recomputation π_prox (= these weights before the
+                    // update, detached), and each response token's advantage is scaled by the detached weight
+                    // min(π_prox / π_behaviour, C); padding gets weight 0.
+                    NDArray prox = logp.stopGradient();
+                    NDArray w = prox.sub(behA).exp().minimum((float) cfg.importanceWeightCap()).mul(respA);
+                    oldLogp = prox;
+                    advIn = advA.reshape(b, 1).mul(w);
+                    acc.importance(w.toFloatArray(), resp, (float) cfg.importanceWeightCap());
+                }
+                AepoLoss.Result r = AepoLoss.compute(new AepoLoss.Inputs(logp, oldLogp, ref, advIn, respA, winA, betaA),
                         cfg.loss(), cfg.kl());
                 NDArray scaled = r.policyLoss().mul((float) wPg).add(r.klLoss().mul((float) (cfg.kl().coef() * wKl)));
                 gc.backward(scaled);
@@ -229,7 +258,7 @@ public final class PolicyTrainer {
         };
     }
 
-    private Map<String, Double> controllerMetrics() {
+    private TreeMap<String, Double> controllerMetrics() {
         TreeMap<String, Double> m = new TreeMap<>();
         for (int d = 0; d < 3; d++) {
             double s = switch (cfg.kl().controller()) {
@@ -263,10 +292,22 @@ public final class PolicyTrainer {
         double[] seqKlSum;
         double[] nonWindowSum;
         int[] seqKlCount;
+        double isWeightSum;
+        long isTruncated;
 
         Accumulator(int rows, long tokens) {
             this.rows = rows;
             this.tokens = tokens;
+        }
+
+        /** Sums the truncated importance weights of the response tokens and counts those at the cap. */
+        void importance(float[] w, float[] resp, float cap) {
+            for (int k = 0; k < w.length; k++) {
+                if (resp[k] != 0f) {
+                    isWeightSum += w[k];
+                    isTruncated += w[k] >= cap ? 1 : 0;
+                }
+            }
         }
 
         /** Per-bucket sums of the sequence-mean KL and the non-window signal Σ_{t∉W} kl / L_i (spec §7.1, §7.2). */

@@ -24,10 +24,16 @@ import dev.ares.core.learner.LearnerMode;
  * @param temperature  temperature the log-probabilities are recomputed at (the sampling temperature), {@code > 0}
  * @param window       HWE window width w (second-chance soft cost), {@code >= 1}
  * @param windowMode   HWE window placement
+ * @param importanceWeightCap truncation cap C of the behaviour-policy importance weights, {@code 0} = off
+ *                     ({@code ares.learner.importance-weight-cap}; docs/learner.md "Importance weights"). Off: the
+ *                     clipped surrogate takes its ratio against the behaviour log-probs (spec §8 with π_old =
+ *                     behaviour). On ({@code >= 1}): decoupled objective, the surrogate's ratio is taken against the
+ *                     learner's own recomputation π_prox and every response token carries the detached weight
+ *                     min(π_prox / π_behaviour, C) (truncated importance sampling)
  */
 public record TrainerConfig(LearnerMode mode, PolicyLossConfig loss, KlConfig kl, double lr, double weightDecay,
                             double beta1, double beta2, double adamEps, double maxGradNorm, int tokenBudget,
-                            double temperature, int window, Windows.Mode windowMode) {
+                            double temperature, int window, Windows.Mode windowMode, double importanceWeightCap) {
 
     /** Validates ranges, naming the configuration key. */
     public TrainerConfig {
@@ -55,6 +61,30 @@ public record TrainerConfig(LearnerMode mode, PolicyLossConfig loss, KlConfig kl
         if (window < 1) {
             throw new IllegalArgumentException("TrainerConfig.window must be >= 1, got " + window);
         }
+        if (!(importanceWeightCap == 0 || importanceWeightCap >= 1) || !Double.isFinite(importanceWeightCap)) {
+            throw new LearnerConfigException("ares.learner.importance-weight-cap",
+                    "must be 0 (off) or a finite cap >= 1", importanceWeightCap);
+        }
+    }
+
+    /** A configuration without importance-weight truncation (the behaviour ratio inside the clipped surrogate). */
+    public TrainerConfig(LearnerMode mode, PolicyLossConfig loss, KlConfig kl, double lr, double weightDecay,
+                         double beta1, double beta2, double adamEps, double maxGradNorm, int tokenBudget,
+                         double temperature, int window, Windows.Mode windowMode) {
+        this(mode, loss, kl, lr, weightDecay, beta1, beta2, adamEps, maxGradNorm, tokenBudget, temperature, window,
+                windowMode, 0.0);
+    }
+
+    /** This configuration with another {@link #importanceWeightCap()} (0 = off). */
+    public TrainerConfig withImportanceWeightCap(double cap) {
+        return new TrainerConfig(mode, loss, kl, lr, weightDecay, beta1, beta2, adamEps, maxGradNorm, tokenBudget,
+                temperature, window, windowMode, cap);
+    }
+
+    /** This configuration with another KL setting (e.g. coefficient 0 to look at the surrogate alone). */
+    public TrainerConfig withKl(KlConfig other) {
+        return new TrainerConfig(mode, loss, other, lr, weightDecay, beta1, beta2, adamEps, maxGradNorm, tokenBudget,
+                temperature, window, windowMode, importanceWeightCap);
     }
 
     /**
