@@ -9,13 +9,16 @@ import java.util.regex.Pattern;
 
 /**
  * The series a PromQL expression reads: each metric name with its label matchers, and the labels it aggregates
- * by. A deliberately small reading of PromQL that covers what dashboards use (selectors, range vectors,
- * functions, aggregations with by/without, binary operators); an expression it cannot read fails loudly.
+ * by or match on. A deliberately small reading of PromQL that covers what dashboards use (selectors, range
+ * vectors, functions, aggregations with by/without, binary operators with on/ignoring/group_left/group_right);
+ * an expression it cannot read fails loudly.
  */
 record PromQuery(String expr, List<Selector> selectors, Set<String> groupingLabels) {
     private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)\\}");
     private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
+    /** Vector matching label lists: {@code on (..)}, {@code ignoring (..)}, {@code group_left (..)}, {@code group_right (..)}. */
+    private static final Pattern MATCHING = Pattern.compile("\\b(?:on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
             "bool", "and", "or", "unless", "offset");
@@ -54,7 +57,15 @@ record PromQuery(String expr, List<Selector> selectors, Set<String> groupingLabe
                 }
             }
         }
-        String rest = GROUPING.matcher(expr).replaceAll(" ");
+        Matcher v = MATCHING.matcher(expr);
+        while (v.find()) {
+            for (String l : v.group(1).split(",")) {
+                if (!l.isBlank()) {
+                    grouping.add(l.strip()); // the series on both sides must carry the labels they are matched on
+                }
+            }
+        }
+        String rest = MATCHING.matcher(GROUPING.matcher(expr).replaceAll(" ")).replaceAll(" ");
         Matcher s = SELECTOR.matcher(rest);
         StringBuilder outside = new StringBuilder();
         int last = 0;

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
  * comments skipped. Used to check that dashboard queries name series the services really export.
  */
 final class PromText {
-    private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+\\S+.*$");
+    private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+(\\S+).*$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    /** One sample: its name (with _total/_count/_sum/_max suffixes as exported) and its labels. */
-    record Sample(String name, Map<String, String> labels) {
+    /** One sample: its name (with _total/_count/_sum/_max suffixes as exported), its labels and its value. */
+    record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private PromText() {
@@ -46,7 +46,13 @@ final class PromText {
                     labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
                 }
             }
-            samples.add(new Sample(m.group(1), labels));
+            double value;
+            try {
+                value = Double.parseDouble(m.group(4).replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("line " + (i + 1) + " has no numeric value: " + line, e);
+            }
+            samples.add(new Sample(m.group(1), labels, value));
         }
         return samples;
     }
