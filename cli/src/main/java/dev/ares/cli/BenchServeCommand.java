@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  * {@code ./ares bench-serve}: the loopback load benchmark of the inference service (issue 7 acceptance,
  * docs/benchmarks.md). Starts two packaged inference-services on the same model, one with batch size 1 (sequential
  * serving: one request at a time) and one with continuous batching, and measures both at each client count with
- * closed-loop HTTP clients sending fixed chat requests (temperature 0, fixed {@code max_tokens}). Prints a table of
+ * closed-loop HTTP clients sending fixed chat requests (temperature 0, fixed {@code max_tokens}), in rounds that
+ * alternate the two servers' order. Prints a table of
  * requests/s, completion tokens/s and p50/p99 latency per level, the batched/sequential throughput ratio, and writes
  * everything as JSON. With {@code --url} it measures an already running server instead.
  */
@@ -48,6 +49,10 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "30", description = "Measurement window per level, seconds (default ${DEFAULT-VALUE}).")
     int durationSeconds;
 
+    @Option(names = "--rounds", defaultValue = "2",
+            description = "Windows per server and level, in alternating server order (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--warmup", defaultValue = "5",
             description = "Least seconds before a level's window opens; it also waits until every client had an answer (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
@@ -67,8 +72,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         if (clients.isEmpty() || clients.stream().anyMatch(c -> c == null || c < 1)) {
             throw new IllegalArgumentException("--clients must list counts >= 1, got " + clients);
         }
-        if (maxBatch < 1 || maxTokens < 1 || durationSeconds < 1 || warmupSeconds < 0 || threads < 0) {
-            throw new IllegalArgumentException("--max-batch, --max-tokens and --duration must be >= 1, --warmup and --threads >= 0");
+        if (maxBatch < 1 || maxTokens < 1 || durationSeconds < 1 || rounds < 1 || warmupSeconds < 0 || threads < 0) {
+            throw new IllegalArgumentException("--max-batch, --max-tokens, --duration and --rounds must be >= 1, --warmup and --threads >= 0");
         }
         if (port < 1 || port > 65534) {
             throw new IllegalArgumentException("--port must be in 1..65534, got " + port);
@@ -79,7 +84,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model " + dir + " is not a model folder (no config.json)");
         }
         ServeBench.Settings settings = new ServeBench.Settings(List.copyOf(clients), maxTokens,
-                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), rounds);
         ServeBench bench = new ServeBench(settings, spec.commandLine().getOut());
         ObjectNode result = url != null ? bench.measure(url.replaceAll("/+$", ""))
                 : bench.compare(root, dir, maxBatch, threads, port);

@@ -34,11 +34,11 @@ public final class LoadLevel {
     }
 
     /**
-     * What one level measured.
+     * What one level (or several windows of it, {@link Result#combine}) measured.
      *
      * @param clients          concurrent closed-loop clients
-     * @param windowSeconds    length of the measurement window (s)
-     * @param requests         successful (200) answers inside the window
+     * @param windowSeconds    total length of the measurement window(s) (s)
+     * @param requests         successful (200) answers inside the window(s)
      * @param completionTokens their completion tokens
      * @param requestsPerSecond  {@code requests / windowSeconds}
      * @param tokensPerSecond  {@code completionTokens / windowSeconds}
@@ -46,14 +46,47 @@ public final class LoadLevel {
      * @param p99Millis        99th-percentile latency of the counted requests (ms, nearest rank)
      * @param statuses         HTTP status to count, over every answer of the level (window or not)
      * @param transportErrors  requests that got no HTTP answer (connection refused or reset, timeout)
-     * @param loadAverage      one-minute load average of the machine at the end of the window
+     * @param loadAverage      one-minute load average of the machine at the end of the (last) window
+     * @param latenciesNanos   the counted requests' latencies, ascending (ns)
      */
     public record Result(int clients, double windowSeconds, int requests, long completionTokens, double requestsPerSecond,
                          double tokensPerSecond, double p50Millis, double p99Millis, Map<Integer, Integer> statuses,
-                         int transportErrors, double loadAverage) {
+                         int transportErrors, double loadAverage, long[] latenciesNanos) {
         /** Answers with a 5xx status. */
         public int serverErrors() {
             return statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(Map.Entry::getValue).sum();
+        }
+
+        /**
+         * Several windows of the same client count as one: windows, requests, tokens and statuses add up, the latencies
+         * are pooled; the load average is the mean of the windows'.
+         */
+        public static Result combine(List<Result> parts) {
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("nothing to combine");
+            }
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            double secs = 0;
+            long tokens = 0;
+            int errors = 0;
+            double load = 0;
+            List<Long> all = new ArrayList<>();
+            for (Result r : parts) {
+                if (r.clients() != parts.get(0).clients()) {
+                    throw new IllegalArgumentException("cannot combine " + r.clients() + " and " + parts.get(0).clients() + " clients");
+                }
+                secs += r.windowSeconds();
+                tokens += r.completionTokens();
+                errors += r.transportErrors();
+                load += r.loadAverage() / parts.size();
+                r.statuses().forEach((k, v) -> statuses.merge(k, v, Integer::sum));
+                for (long l : r.latenciesNanos()) {
+                    all.add(l);
+                }
+            }
+            long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Result(parts.get(0).clients(), secs, sorted.length, tokens, sorted.length / secs, tokens / secs,
+                    percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, errors, load, sorted);
         }
     }
 
@@ -69,7 +102,8 @@ public final class LoadLevel {
     /**
      * @param endpoint       the full URL of the POST endpoint ({@code .../v1/chat/completions})
      * @param bodies         the fixed request bodies; client {@code c}'s {@code k}-th request sends body
-     *                       {@code (c + k * clients) mod bodies.size()}, so every level cycles through the same set
+     *                       {@code (c + k) mod bodies.size()}: every client cycles through the whole set, so a window's
+     *                       answers mix short and long completions alike on every server
      * @param requestTimeout longest wait for one answer (a timeout counts as a transport error)
      */
     public LoadLevel(HttpClient http, ObjectMapper json, URI endpoint, List<Body> bodies, Duration requestTimeout) {
@@ -116,7 +150,7 @@ public final class LoadLevel {
                     if (System.nanoTime() >= closeAt) {
                         return;
                     }
-                    Body body = bodies.get((int) ((client + (long) k * clients) % bodies.size()));
+                    Body body = bodies.get((int) ((client + (long) k) % bodies.size()));
                     Sample s = send(body);
                     if (s == null) {
                         transportErrors.incrementAndGet();
@@ -173,7 +207,7 @@ public final class LoadLevel {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         double secs = (close - open) / 1e9;
         return new Result(clients, secs, sorted.length, tokens, sorted.length / secs, tokens / secs,
-                percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, transportErrors, load);
+                percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, transportErrors, load, sorted);
     }
 
     /** Nearest-rank percentile of sorted values; NaN for none. */

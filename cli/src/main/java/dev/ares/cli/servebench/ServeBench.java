@@ -18,13 +18,13 @@ import java.util.Map;
 
 /**
  * The serving benchmark of {@code ./ares bench-serve}: fixed chat requests, closed-loop client levels
- * ({@link LoadLevel}), sequential vs batched servers measured level by level in alternation (so both see the same
- * background load of a shared machine), a printed table and a JSON document.
+ * ({@link LoadLevel}), sequential vs batched servers measured level by level in alternation, in rounds of
+ * alternating order (so both see the same background load of a shared machine), a printed table and a JSON document.
  *
  * <p>JSON shape: {@code started}, {@code machine} (cores, CPU model, OS, Java), {@code settings}, {@code levels} (one
  * object per server and client count: {@code server}, {@code max_batch}, {@code clients}, {@code window_s},
  * {@code requests}, {@code completion_tokens}, {@code requests_per_s}, {@code tokens_per_s}, {@code p50_ms},
- * {@code p99_ms}, {@code statuses}, {@code transport_errors}, {@code load_average_1m}), {@code speedup} (client count
+ * {@code p99_ms}, {@code statuses}, {@code transport_errors}, {@code load_average_1m}, {@code rounds_tokens_per_s}), {@code speedup} (client count
  * to batched/sequential tokens/s), {@code server_errors} (5xx answers plus transport errors, all levels).
  */
 public final class ServeBench {
@@ -32,9 +32,16 @@ public final class ServeBench {
      * @param clients   client counts, in order
      * @param maxTokens {@code max_tokens} of every request
      * @param warmup    least time before each level's window
-     * @param duration  window length per level
+     * @param duration  window length per level and round
+     * @param rounds    windows per server and level; rounds alternate the servers' order (A B, B A, ...) so that
+     *                  a change of the machine's background load hits both alike
      */
-    public record Settings(List<Integer> clients, int maxTokens, Duration warmup, Duration duration) {
+    public record Settings(List<Integer> clients, int maxTokens, Duration warmup, Duration duration, int rounds) {
+        public Settings {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+            }
+        }
     }
 
     /** The fixed user messages; request {@code i} of a level asks {@code PROMPTS[i mod 16]}. */
@@ -118,8 +125,19 @@ public final class ServeBench {
         out.flush();
         int errors = 0;
         for (int c : settings.clients()) {
+            Map<String, List<LoadLevel.Result>> rounds = new LinkedHashMap<>();
+            for (int round = 0; round < settings.rounds(); round++) {
+                List<BenchServers.Server> order = new ArrayList<>(servers);
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                for (BenchServers.Server s : order) {
+                    rounds.computeIfAbsent(s.label(), k -> new ArrayList<>())
+                            .add(level(s.baseUrl()).run(c, settings.warmup(), settings.duration()));
+                }
+            }
             for (BenchServers.Server s : servers) {
-                LoadLevel.Result r = level(s.baseUrl()).run(c, settings.warmup(), settings.duration());
+                LoadLevel.Result r = LoadLevel.Result.combine(rounds.get(s.label()));
                 byServer.computeIfAbsent(s.label(), k -> new LinkedHashMap<>()).put(c, r);
                 errors += r.serverErrors() + r.transportErrors();
                 out.printf("| %s | %s | %d | %d | %.2f | %.1f | %.0f | %.0f | %s%s | %.2f |%n", s.label(),
@@ -134,6 +152,8 @@ public final class ServeBench {
                         .put("transport_errors", r.transportErrors()).put("load_average_1m", r.loadAverage());
                 ObjectNode st = l.putObject("statuses");
                 r.statuses().forEach((k, v) -> st.put(Integer.toString(k), v));
+                ArrayNode perRound = l.putArray("rounds_tokens_per_s");
+                rounds.get(s.label()).forEach(x -> perRound.add(x.tokensPerSecond()));
             }
         }
         doc.put("server_errors", errors);
@@ -168,6 +188,7 @@ public final class ServeBench {
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         doc.putObject("settings").put("max_tokens", settings.maxTokens()).put("temperature", 0)
                 .put("warmup_s", settings.warmup().toSeconds()).put("window_s", settings.duration().toSeconds())
+                .put("rounds", settings.rounds())
                 .put("endpoint", "/v1/chat/completions").put("prompts", PROMPTS.size())
                 .putPOJO("clients", settings.clients());
         return doc;
