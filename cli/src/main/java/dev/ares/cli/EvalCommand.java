@@ -56,8 +56,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "1", description = "Samples per problem; k > 1 needs --temperature > 0 (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--families", split = ",", description = "Comma-separated families (default: every text family; "
-            + "image families are skipped with a note for text-only models).")
+    @Option(names = "--families", split = ",", description = "Comma-separated families (default: every text family, "
+            + "and every image family for a Qwen2.5-VL model; image families are skipped with a note for text-only "
+            + "models).")
     List<String> families;
 
     @Option(names = "--levels", split = ",", description = "Comma-separated levels 1..5 (default: 1,2,3,4,5).")
@@ -93,8 +94,15 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--levels: " + level + " is not in 1..5");
             }
         }
-        List<String> requested = families == null
-                ? TaskFamilies.of(Modality.TEXT).stream().map(TaskFamily::name).toList() : families;
+        if (!Files.isDirectory(model)) {
+            throw new ParameterException(spec.commandLine(), "--model " + model + ": no such folder");
+        }
+        boolean vision = isVisionLanguage();
+        List<String> requested = new ArrayList<>(families != null ? families
+                : TaskFamilies.of(Modality.TEXT).stream().map(TaskFamily::name).toList());
+        if (families == null && vision) {
+            TaskFamilies.of(Modality.IMAGE).forEach(f -> requested.add(f.name()));
+        }
         List<String> text = new ArrayList<>();
         List<String> image = new ArrayList<>();
         for (String f : requested) {
@@ -106,15 +114,16 @@ public final class EvalCommand implements Callable<Integer> {
             }
             (fam.modality() == Modality.IMAGE ? image : text).add(fam.name());
         }
-        if (!Files.isDirectory(model)) {
-            throw new ParameterException(spec.commandLine(), "--model " + model + ": no such folder");
-        }
         List<String> notes = new ArrayList<>();
+        if (vision) {
+            text.addAll(image);
+            image.clear();
+        }
         if (!image.isEmpty()) {
             notes.add("image families " + image + " skipped: " + imageSkipReason());
         }
         if (text.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--families: no text family left to evaluate ("
+            throw new ParameterException(spec.commandLine(), "--families: no family left to evaluate ("
                     + String.join("; ", notes) + ")");
         }
         List<Problem> problems = Evaluator.draw(text, lv, which, n, seed);
@@ -199,7 +208,16 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** Why image problems cannot be sent: the runtime's samplers take token ids only, no pixels. */
+    /** True for a Qwen2.5-VL folder ({@code model_type: qwen2_5_vl}), whose images go through the vision tower. */
+    private boolean isVisionLanguage() throws IOException {
+        Path config = model.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            return false;
+        }
+        return "qwen2_5_vl".equals(new ObjectMapper().readTree(config.toFile()).path("model_type").asText(""));
+    }
+
+    /** Why image problems cannot be sent to this model. */
     private String imageSkipReason() throws IOException {
         Path config = model.resolve("config.json");
         boolean vl = false;
@@ -207,8 +225,8 @@ public final class EvalCommand implements Callable<Integer> {
             JsonNode root = new ObjectMapper().readTree(config.toFile());
             vl = root.has("vision_config");
         }
-        return vl ? "the model has a vision_config, but the model runtime (LoadedPolicy) takes text prompts only"
-                : "the model is a text-only model (no vision_config in config.json)";
+        return vl ? "the model has a vision_config but is not a qwen2_5_vl model, the only vision-language model "
+                + "the runtime runs" : "the model is a text-only model (no vision_config in config.json)";
     }
 
     private void writeJson(EvalReport report) throws IOException {

@@ -1,11 +1,13 @@
 package dev.ares.cli;
 
+import dev.ares.cli.train.ImageCurriculumSft;
 import dev.ares.cli.train.LossPlot;
 import dev.ares.cli.train.SftProgress;
 import dev.ares.core.data.BadRowPolicy;
 import dev.ares.core.tasks.PromptFormat;
 import dev.ares.model.DeviceSpec;
 import dev.ares.model.bench.DemoModel;
+import dev.ares.model.bench.DemoVlModel;
 import dev.ares.model.qwen.QwenConfig;
 import dev.ares.model.tokenizer.ChatTemplate;
 import dev.ares.model.tokenizer.ChatTemplates;
@@ -52,8 +54,25 @@ public final class SftCommand implements Callable<Integer> {
             + "problem+response). Without it the text curriculum is curated with AdaCS on the fly.")
     Path data;
 
-    @Option(names = "--init", description = "demo: start from the demo-size random Qwen2 with the demo tokenizer.")
+    @Option(names = "--init", description = "demo: start from the demo-size random Qwen2 with the demo tokenizer; "
+            + "demo-vl: the demo-size random Qwen2.5-VL (docs/vision.md).")
     String init;
+
+    @Option(names = "--modality", defaultValue = "text", description = "Curriculum curated on the fly without --data: "
+            + "text, or image (the image families, for a Qwen2.5-VL model) (default ${DEFAULT-VALUE}).")
+    String modality;
+
+    @Option(names = "--families", split = ",", description = "With --modality image: families of the on-the-fly "
+            + "curriculum (default: every image family).")
+    List<String> families;
+
+    @Option(names = "--levels", split = ",", description = "With --modality image: levels of the on-the-fly "
+            + "curriculum (default: 1,2,3,4,5).")
+    List<Integer> levels;
+
+    @Option(names = "--vision", defaultValue = "trainable", description = "Qwen2.5-VL vision tower: trainable or "
+            + "frozen (default ${DEFAULT-VALUE}).")
+    String vision;
 
     @Option(names = "--model", description = "Hugging Face folder to fine-tune (Qwen2/2.5/3 with tokenizer.json).")
     Path model;
@@ -134,8 +153,18 @@ public final class SftCommand implements Callable<Integer> {
         if ((init == null) == (model == null)) {
             throw new ParameterException(spec.commandLine(), "give exactly one of --init demo and --model DIR");
         }
-        if (init != null && !init.equals("demo")) {
-            throw new ParameterException(spec.commandLine(), "--init must be demo, got '" + init + "'");
+        if (init != null && !init.equals("demo") && !init.equals("demo-vl")) {
+            throw new ParameterException(spec.commandLine(), "--init must be demo or demo-vl, got '" + init + "'");
+        }
+        if (!modality.equals("text") && !modality.equals("image")) {
+            throw new ParameterException(spec.commandLine(), "--modality must be text or image, got '" + modality + "'");
+        }
+        if (!vision.equals("trainable") && !vision.equals("frozen")) {
+            throw new ParameterException(spec.commandLine(), "--vision must be trainable or frozen, got '" + vision + "'");
+        }
+        if ((families != null || levels != null) && !modality.equals("image")) {
+            throw new ParameterException(spec.commandLine(), "--families and --levels choose the image curriculum; "
+                    + "give --modality image");
         }
         if (model != null && !Files.isRegularFile(model.resolve("config.json"))) {
             throw new ParameterException(spec.commandLine(), "--model " + model + ": no config.json there");
@@ -174,7 +203,8 @@ public final class SftCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(out);
-        Path base = model != null ? model : demoBase(out.resolve("base"));
+        Path base = model != null ? model : "demo-vl".equals(init) ? demoVlBase(out.resolve("base"))
+                : demoBase(out.resolve("base"));
         long t0 = System.nanoTime();
         SftDataset dataset = load(base, format, policy, err);
         err.printf(Locale.ROOT, "sft: %d examples (%d longer than %d tokens left out), %.1f s to prepare%n",
@@ -183,7 +213,8 @@ public final class SftCommand implements Callable<Integer> {
         SftTrainer.Result result;
         long t1 = System.nanoTime();
         try {
-            result = SftTrainer.run(base, out, dataset, settings, DeviceSpec.parse(device), progress);
+            result = SftTrainer.run(base, out, dataset, settings, DeviceSpec.parse(device), progress,
+                    vision.equals("trainable"));
         } finally {
             progress.finish();
         }
@@ -256,6 +287,8 @@ public final class SftCommand implements Callable<Integer> {
                             + "rows skipped%n", data, r.records().size(), r.imageRows(), r.badRows());
                 }
                 records = r.records();
+            } else if (modality.equals("image")) {
+                return ImageCurriculumSft.dataset(base, tok, families, levels, rows, pool, seed, format, maxLen);
             } else {
                 records = SftDataset.curriculumRecords(rows, pool, seed, format, tok);
             }
@@ -273,6 +306,15 @@ public final class SftCommand implements Callable<Integer> {
             }
             return SftDataset.tokenize(records, tok, template, eos, maxLen);
         }
+    }
+
+    /** Writes the demo Qwen2.5-VL model (with the demo tokenizer) into {@code dir} once (kept for resumes). */
+    static Path demoVlBase(Path dir) {
+        if (Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(dir.resolve("tokenizer.json"))
+                && Files.isRegularFile(dir.resolve("preprocessor_config.json"))) {
+            return dir;
+        }
+        return DemoVlModel.write(dir);
     }
 
     /** Writes the demo model and the demo tokenizer into {@code dir} once (kept for resumes). */

@@ -74,9 +74,22 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seconds without a new learner step before the demo gives up (default ${DEFAULT-VALUE}).")
     int stepTimeoutSeconds;
 
+    @Option(names = "--multimodal", description = "The image demo instead: a tiny Qwen2.5-VL trained on bar charts "
+            + "(./ares sft --modality image), then ./ares eval on held-out 'which bar is tallest' (docs/vision.md).")
+    boolean multimodal;
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        if (multimodal) {
+            PrintWriter o = spec.commandLine().getOut();
+            RunDir r = RunDir.current().create();
+            Path reports = r.root().resolve("runs").resolve("demo-multimodal-" + DateTimeFormatter
+                    .ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+            Files.createDirectories(reports);
+            MultimodalDemo.run(r.repoRoot(), seed, freshColdStart, reports, o, line -> say(o, t0, line));
+            return 0;
+        }
         DemoPreset preset = preset();
         if (!List.of("iid", "hwe-branch", "grpo").contains(mode)) {
             throw new ParameterException(spec.commandLine(), "--mode must be iid, hwe-branch or grpo, got '" + mode + "'");

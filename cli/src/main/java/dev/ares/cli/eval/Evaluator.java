@@ -60,14 +60,16 @@ public final class Evaluator {
     /**
      * Samples and grades every problem.
      *
-     * @param problems text problems to evaluate (image problems are rejected: the sampler takes text only)
+     * @param problems problems to evaluate; image problems go to {@link ResponseSampler#sampleWithImages} (a
+     *                 text-only sampler refuses them)
      * @param sampler  the model
      * @param format   how a problem becomes the user turn
      * @param k        responses per problem, ≥ 1
      * @param seed     base seed; problem i is sampled with seed + i
      * @param settings run settings copied into the report
      * @param notes    remarks copied into the report
-     * @throws IllegalArgumentException when k < 1, a problem carries an image, or the sampler returns other than k
+     * @throws IllegalArgumentException when k < 1 or the sampler returns other than k responses
+     * @throws UnsupportedOperationException when a problem carries an image and the sampler takes text only
      */
     public static EvalReport run(List<Problem> problems, ResponseSampler sampler, PromptFormat format, int k, long seed,
                                  Map<String, Object> settings, List<String> notes) {
@@ -93,11 +95,10 @@ public final class Evaluator {
         List<ProblemResult> results = new ArrayList<>(problems.size());
         for (int i = 0; i < problems.size(); i++) {
             Problem p = problems.get(i);
-            if (p.hasImage()) {
-                throw new IllegalArgumentException("problem " + p.id() + " has an image; the sampler takes text only");
-            }
             String user = format.userText(p);
-            List<ResponseSampler.Response> rs = sampler.sample(user, k, seed + i);
+            List<ResponseSampler.Response> rs = p.hasImage()
+                    ? sampler.sampleWithImages(user, List.of(p.image()), k, seed + i)
+                    : sampler.sample(user, k, seed + i);
             if (rs.size() != k) {
                 throw new IllegalArgumentException("sampler returned " + rs.size() + " responses for " + p.id()
                         + ", expected " + k);

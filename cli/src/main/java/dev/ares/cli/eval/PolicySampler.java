@@ -37,10 +37,22 @@ public final class PolicySampler implements ResponseSampler {
     @Override
     public List<Response> sample(String userText, int k, long seed) {
         int[] prompt = policy.encodeChat(List.of(new ChatMessage("user", userText)));
-        SamplingParams params = temperature == 0
+        return responses(policy.sample(prompt, params(seed), k, 0));
+    }
+
+    /** Images go through the model's vision tower ({@link LoadedPolicy#sampleWithImages}); text-only models refuse. */
+    @Override
+    public List<Response> sampleWithImages(String userText, List<byte[]> images, int k, long seed) {
+        return responses(policy.sampleWithImages(userText, images, params(seed), k, 0));
+    }
+
+    private SamplingParams params(long seed) {
+        return temperature == 0
                 ? new SamplingParams(1.0, 1.0, 1, maxNewTokens, seed, List.of())
                 : new SamplingParams(temperature, 1.0, 0, maxNewTokens, seed, List.of());
-        List<GenerationResult> results = policy.sample(prompt, params, k, 0);
+    }
+
+    private List<Response> responses(List<GenerationResult> results) {
         List<Response> out = new ArrayList<>(results.size());
         for (GenerationResult r : results) {
             out.add(new Response(policy.decode(r.ids()), r.ids().length));

@@ -30,4 +30,16 @@ public interface ResponseSampler {
      * @return exactly k responses
      */
     List<Response> sample(String userText, int k, long seed);
+
+    /**
+     * k responses to a user turn with images (a vision-language model). The default refuses: a sampler takes
+     * text only unless it says otherwise.
+     *
+     * @param userText the user turn with one EasyR1 {@code <image>} placeholder per image
+     * @param images   encoded images (PNG), in placeholder order
+     * @throws UnsupportedOperationException when the sampler takes text only
+     */
+    default List<Response> sampleWithImages(String userText, List<byte[]> images, int k, long seed) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes text only");
+    }
 }

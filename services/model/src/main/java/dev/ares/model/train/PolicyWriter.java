@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ares.model.ModelFormatException;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenConfig;
 import dev.ares.model.qwen.QwenModel;
+import dev.ares.model.vision.Qwen25VisionConfig;
 import dev.ares.model.weights.SafetensorsDType;
 import dev.ares.model.weights.SafetensorsWriter;
 import dev.ares.model.weights.WeightStore;
@@ -52,7 +54,7 @@ public final class PolicyWriter {
     /** Files copied from the source folder when present (everything a tokenizer/serving stack reads). */
     public static final List<String> COPIED_FILES = List.of("generation_config.json", "tokenizer.json",
             "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt",
-            "chat_template.jinja", "chat_template.json");
+            "chat_template.jinja", "chat_template.json", "preprocessor_config.json");
 
     private static final Pattern QK_NORM = Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.[qk]_norm\\.weight");
     /** Non-persistent buffers some older checkpoints carry; derived from the config, so not written back. */
@@ -140,6 +142,9 @@ public final class PolicyWriter {
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
             String name = e.getKey();
             NDArray p = e.getValue();
+            if (model instanceof Qwen25VlModel && isVisual(name)) {
+                continue;
+            }
             if (name.endsWith(".self_attn.qkv_proj.weight") || name.endsWith(".self_attn.qkv_proj.bias")) {
                 String prefix = name.substring(0, name.lastIndexOf("qkv_proj"));
                 String kind = name.substring(name.lastIndexOf('.'));
@@ -152,6 +157,43 @@ public final class PolicyWriter {
                 NDList parts = split(p, scratch, c.intermediateSize());
                 out.put(prefix + "gate_proj.weight", parts.get(0));
                 out.put(prefix + "up_proj.weight", parts.get(1));
+            } else {
+                out.put(name, p);
+            }
+        }
+        if (model instanceof Qwen25VlModel vl) {
+            out.putAll(visionTensors(vl, scratch));
+        }
+        return out;
+    }
+
+    private static boolean isVisual(String name) {
+        return name.startsWith("visual.") || name.startsWith("model.visual.");
+    }
+
+    /**
+     * The vision tower's weights under Hugging Face names, whether the tower is trainable or frozen: the flattened
+     * patch embedding {@code [hidden, C*T*P*P]} back to the Conv3d kernel {@code [hidden, C, T, P, P]}, and each
+     * block's fused {@code mlp.gate_up_proj} weight and bias split into {@code gate_proj} and {@code up_proj}
+     * (vision {@code intermediate_size} rows each).
+     */
+    private static Map<String, NDArray> visionTensors(Qwen25VlModel model, NDManager scratch) {
+        Qwen25VisionConfig v = model.visual().config();
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : model.visual().parameters().entrySet()) {
+            String name = e.getKey();
+            NDArray p = e.getValue();
+            if (name.endsWith("patch_embed.proj.weight")) {
+                NDArray k = p.reshape(v.hiddenSize(), v.inChannels(), v.temporalPatchSize(), v.patchSize(),
+                        v.patchSize());
+                k.attach(scratch);
+                out.put(name, k);
+            } else if (name.endsWith(".mlp.gate_up_proj.weight") || name.endsWith(".mlp.gate_up_proj.bias")) {
+                String prefix = name.substring(0, name.lastIndexOf("gate_up_proj"));
+                String kind = name.substring(name.lastIndexOf('.'));
+                NDList parts = split(p, scratch, v.intermediateSize());
+                out.put(prefix + "gate_proj" + kind, parts.get(0));
+                out.put(prefix + "up_proj" + kind, parts.get(1));
             } else {
                 out.put(name, p);
             }

@@ -122,7 +122,8 @@ public final class SftDataset {
     }
 
     /**
-     * SHA-256 (hex) over every example's prompt length and ids in source order: equal for the same data tokenised
+     * SHA-256 (hex) over every example's prompt length and ids (and pixel values, for examples with images) in source
+     * order: equal for the same data tokenised
      * the same way, so a resumed run can tell that it trains on what the interrupted one did.
      */
     public String fingerprint() {
@@ -134,6 +135,12 @@ public final class SftDataset {
                 md.update(buf.clear().putInt(e.length()).array());
                 for (int id : e.ids()) {
                     md.update(buf.clear().putInt(id).array());
+                }
+                if (e.images() != null) {
+                    float[] px = e.images().pixelValues();
+                    java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate(px.length * Float.BYTES);
+                    all.asFloatBuffer().put(px);
+                    md.update(all);
                 }
             }
             return java.util.HexFormat.of().formatHex(md.digest());

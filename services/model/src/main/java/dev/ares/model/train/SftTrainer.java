@@ -10,7 +10,10 @@ import dev.ares.core.checkpoint.CheckpointInfo;
 import dev.ares.core.checkpoint.CheckpointStore;
 import dev.ares.core.protocol.CheckpointKind;
 import dev.ares.model.DeviceSpec;
+import dev.ares.model.qwen.Qwen25VlModel;
+import dev.ares.model.qwen.QwenConfig;
 import dev.ares.model.qwen.QwenModel;
+import dev.ares.model.vision.ImageFeatures;
 import dev.ares.model.weights.SafetensorsDType;
 import dev.ares.model.weights.SafetensorsFile;
 import dev.ares.model.weights.SafetensorsWriter;
@@ -100,11 +103,31 @@ public final class SftTrainer {
      */
     public static Result run(Path baseDir, Path outDir, SftDataset data, SftSettings settings, DeviceSpec device,
                              Listener listener) {
+        return run(baseDir, outDir, data, settings, device, listener, false);
+    }
+
+    /**
+     * As {@link #run(Path, Path, SftDataset, SftSettings, DeviceSpec, Listener)}, for a Qwen2.5-VL base model
+     * choosing whether the vision tower trains with the language model ({@code trainVision}) or stays frozen
+     * (docs/vision.md). Examples with images ({@link SftExample#images()}) run through
+     * {@link Qwen25VlModel#forwardMultimodal}; the choice is one of the settings a resumed run must repeat.
+     *
+     * @throws IllegalArgumentException when the data holds images and the base model is not a Qwen2.5-VL model
+     */
+    public static Result run(Path baseDir, Path outDir, SftDataset data, SftSettings settings, DeviceSpec device,
+                             Listener listener, boolean trainVision) {
         Path base = baseDir.toAbsolutePath().normalize();
         CheckpointStore store = new CheckpointStore(outDir.resolve(CHECKPOINTS));
         store.cleanIncomplete();
         Optional<Checkpoint> last = store.latestComplete(true);
         Map<String, String> fields = SftState.fields(settings);
+        boolean vlBase = QwenConfig.QWEN2_5_VL.equals(QwenConfig.load(base).modelType());
+        if (vlBase) {
+            fields.put("vision", trainVision ? "trainable" : "frozen");
+        } else if (data.examples().stream().anyMatch(e -> e.images() != null)) {
+            throw new IllegalArgumentException("the SFT data holds images but " + base.resolve("config.json")
+                    + " is a " + QwenConfig.load(base).modelType() + " model; image examples need a qwen2_5_vl model");
+        }
         String fingerprint = data.fingerprint();
         List<StepStats> history = new ArrayList<>();
         int step = 0;
@@ -120,6 +143,9 @@ public final class SftTrainer {
             model = QwenModel.load(base, device);
         }
         try (model) {
+            if (model instanceof Qwen25VlModel vl) {
+                vl.setVisionTrainable(trainVision);
+            }
             AdamW opt = new AdamW(model.parameters(), settings.peakLr(), settings.beta1(), settings.beta2(), 1e-8,
                     settings.weightDecay());
             if (resumed != null) {
@@ -163,7 +189,7 @@ public final class SftTrainer {
             for (List<SftExample> rows : SftBatches.split(batch, settings.microTokens(), model.config().numHeads())) {
                 try (NDManager mm = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                     SftBatches.Micro a = SftBatches.arrays(rows, mm);
-                    NDArray logits = model.forward(a.ids(), a.positions(), a.mask(), null, false);
+                    NDArray logits = forward(model, rows, a);
                     NDArray picked = logits.logSoftmax(-1).gather(a.targets().expandDims(-1), -1).squeeze(-1);
                     NDArray l = picked.mul(a.lossMask()).sum().neg().div((float) targets);
                     gc.backward(l);
@@ -180,6 +206,23 @@ public final class SftTrainer {
         double lr = schedule.at(step);
         opt.step(lr);
         return new StepStats(step, loss, lr, norm, tokens, targets, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Logits {@code [B, T, V]} of a microbatch: the text forward pass, or with images the multimodal one (M-RoPE
+     * positions from the ids, the rows' images concatenated in row order, which is the order of their pad runs).
+     */
+    private static NDArray forward(QwenModel model, List<SftExample> rows, SftBatches.Micro a) {
+        List<ImageFeatures> images = new ArrayList<>();
+        for (SftExample e : rows) {
+            if (e.images() != null) {
+                images.add(e.images());
+            }
+        }
+        if (images.isEmpty()) {
+            return model.forward(a.ids(), a.positions(), a.mask(), null, false);
+        }
+        return ((Qwen25VlModel) model).forwardMultimodal(a.ids(), a.mask(), ImageFeatures.concat(images), null, false);
     }
 
     private static Checkpoint writeCheckpoint(CheckpointStore store, QwenModel model, AdamW opt, Path base, int step,
