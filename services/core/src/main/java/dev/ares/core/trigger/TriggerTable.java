@@ -6,17 +6,30 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Per-token-id trigger flags, built once per (tokenizer, word list) pair (spec §14 {@code hwe_events}: "a
+ * Trigger detection for one (tokenizer, word list) pair, built once (spec §14 {@code hwe_events}: "a
  * vocabulary→bool lookup table built once from the trigger word list"; architecture §5). Applied to the
  * <em>sampled</em> token ids (fixing bug B4).
+ *
+ * <p>Two views: {@link #isTrigger(int)} is the per-token table of the spec (a token that alone normalises to a
+ * trigger word); {@link #flags(int[])} and {@link #matcher()} detect trigger <em>words</em> across sub-tokens
+ * ({@link WordTriggerMatcher}), which is what rollouts and scoring use: with a small byte-level BPE such as the
+ * demo tokenizer, "wait", "check" and "so" are split into pieces and the per-token table would never fire.
  */
 public final class TriggerTable {
+    /** Marks the word-level rule in the version id, so flags made under another rule are told apart. */
+    private static final String RULE = "word-level-v1";
+
     private final boolean[] table;
+    private final String[] texts;
+    private final TriggerVocabulary words;
     private final String versionId;
     private final int triggerCount;
 
-    private TriggerTable(boolean[] table, String versionId, int triggerCount) {
+    private TriggerTable(boolean[] table, String[] texts, TriggerVocabulary words, String versionId,
+                         int triggerCount) {
         this.table = table;
+        this.texts = texts;
+        this.words = words;
         this.versionId = versionId;
         this.triggerCount = triggerCount;
     }
@@ -31,8 +44,11 @@ public final class TriggerTable {
      */
     public static TriggerTable build(String[] decodedVocab, TriggerVocabulary words) {
         boolean[] t = new boolean[decodedVocab.length];
+        String[] texts = new String[decodedVocab.length];
         int count = 0;
         MessageDigest sha = sha256();
+        sha.update(RULE.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
         for (String w : words.words()) {
             sha.update(w.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) '\n');
@@ -53,9 +69,30 @@ public final class TriggerTable {
                 t[id] = true;
                 count++;
             }
+            texts[id] = wordText(tok);
         }
         String version = "tt-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        return new TriggerTable(t, version, count);
+        return new TriggerTable(t, texts, words, version, count);
+    }
+
+    /** Token text with byte-level/SentencePiece space markers as spaces; null for special and empty tokens. */
+    private static String wordText(String tok) {
+        if (tok == null || tok.isEmpty()) {
+            return null;
+        }
+        String s = tok.strip();
+        if (s.startsWith("<") && s.endsWith(">")) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(tok.length());
+        for (int i = 0; i < tok.length(); i++) {
+            char c = tok.charAt(i);
+            switch (c) {
+                case '\u0120', '\u010A', '\u0109', '\u2581' -> sb.append(' ');
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static MessageDigest sha256() {
@@ -94,15 +131,39 @@ public final class TriggerTable {
     }
 
     /**
+     * Word-level trigger flags of a complete response ({@link WordTriggerMatcher}; the response end completes the
+     * last word).
+     *
      * @param tokenIds sampled token ids of a response, [L]
-     * @return trigger flags [L]
+     * @return trigger flags [L]: true at the token holding the last character of each trigger word
+     * @throws IndexOutOfBoundsException for an id outside the vocabulary (names the id and size)
      */
     public boolean[] flags(int[] tokenIds) {
         boolean[] out = new boolean[tokenIds.length];
+        WordTriggerMatcher m = matcher();
         for (int i = 0; i < tokenIds.length; i++) {
-            out[i] = isTrigger(tokenIds[i]);
+            m.push(tokenIds[i], out, i);
         }
+        m.finish(out);
         return out;
+    }
+
+    /** @return a new streaming matcher for one response, in the same rule as {@link #flags(int[])} */
+    public WordTriggerMatcher matcher() {
+        return new WordTriggerMatcher(this);
+    }
+
+    /** @return the trigger vocabulary the table was built from */
+    public TriggerVocabulary words() {
+        return words;
+    }
+
+    /** Token text for word matching, or null for special/unused ids (boundaries). */
+    String text(int tokenId) {
+        if (tokenId < 0 || tokenId >= texts.length) {
+            throw new IndexOutOfBoundsException("token id " + tokenId + " outside vocabulary of " + texts.length);
+        }
+        return texts[tokenId];
     }
 
     /** @return a copy of the table [V] */

@@ -83,4 +83,49 @@ class TriggerTableTest {
         assertTrue(e.getMessage().contains("punct.txt:2"), e.getMessage());
         assertThrows(TriggerVocabularyException.class, () -> TriggerVocabulary.load(dir.resolve("missing.txt")));
     }
+
+    @Test
+    void triggerWordsAreFoundAcrossSubTokensAndOnlyWhenTheWordEnds() {
+        String[] vocab = {"<|im_end|>", "\u0120wa", "it", "ing", ",", "\u0120so", "me", "\u0120check", "\u0120x",
+            "\u0120Let", "'s", "'", "\u0120wait", " Wait."};
+        TriggerTable t = TriggerTable.build(vocab, TriggerVocabulary.of(List.of("wait", "so", "check", "let's"), "test"));
+        assertArrayEquals(new boolean[] {false, true, false}, t.flags(new int[] {1, 2, 4}), "wa+it then comma");
+        assertArrayEquals(new boolean[] {false, false, false}, t.flags(new int[] {1, 2, 3}), "waiting is no trigger");
+        assertArrayEquals(new boolean[] {false, true}, t.flags(new int[] {1, 2}), "the response end completes a word");
+        assertArrayEquals(new boolean[] {false, false}, t.flags(new int[] {5, 6}), "some is no trigger");
+        assertArrayEquals(new boolean[] {true, false}, t.flags(new int[] {5, 0}), "a special token ends a word");
+        assertArrayEquals(new boolean[] {false, true, false}, t.flags(new int[] {9, 10, 8}), "let's with apostrophe");
+        assertArrayEquals(new boolean[] {true, false, false}, t.flags(new int[] {12, 11, 8}), "trailing apostrophe");
+        assertArrayEquals(new boolean[] {true, true, true}, t.flags(new int[] {13, 12, 7}), "punctuation inside a token");
+        assertArrayEquals(new boolean[] {false, false}, t.flags(new int[] {12, 2}), "wait+it is one word, waitit");
+        assertThrows(IndexOutOfBoundsException.class, () -> t.flags(new int[] {14}));
+    }
+
+    @Test
+    void wordLevelFlagsEqualTheTokenTableForWholeWordTokensAndStreamingEqualsBatch() {
+        String[] vocab = {"<|im_end|>", "\u0120wait", "\u0120the", "\u0120so", "\u0120x", ",", "\u0120However",
+            "\u0120wa", "it", "ever", "\u0120how", "\u2581thus"};
+        TriggerTable t = TriggerTable.build(vocab,
+                TriggerVocabulary.of(List.of("wait", "so", "however", "thus"), "test"));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        for (int trial = 0; trial < 300; trial++) {
+            // whole-word tokens (each starts a new word): word-level flags equal the per-token table
+            int[] whole = rnd.ints(1 + rnd.nextInt(30), 0, 7).toArray();
+            boolean[] expect = new boolean[whole.length];
+            for (int i = 0; i < whole.length; i++) {
+                expect[i] = t.isTrigger(whole[i]);
+            }
+            assertArrayEquals(expect, t.flags(whole), java.util.Arrays.toString(whole));
+            // any tokens: pushing one at a time gives the batch result
+            int[] any = rnd.ints(1 + rnd.nextInt(30), 0, vocab.length).toArray();
+            boolean[] streamed = new boolean[any.length];
+            WordTriggerMatcher m = t.matcher();
+            for (int i = 0; i < any.length; i++) {
+                m.push(any[i], streamed, i);
+            }
+            m.finish(streamed);
+            assertArrayEquals(t.flags(any), streamed, java.util.Arrays.toString(any));
+        }
+        assertArrayEquals(new boolean[] {false, true, false}, t.flags(new int[] {10, 9, 4}), "how+ever = however");
+    }
 }

@@ -95,7 +95,8 @@ public final class BranchingGenerator {
             ArrayDeque<Integer> free = new ArrayDeque<>();
             for (int j = 0; j < g.n(); j++, r++) {
                 boolean root = j < g.roots();
-                row[r] = new BranchRow(gi, j, root, max, new SplittableRandom(g.seed() + GOLDEN * (j + 1)));
+                row[r] = new BranchRow(gi, j, root, max, new SplittableRandom(g.seed() + GOLDEN * (j + 1)),
+                        triggers.matcher());
                 if (!root) {
                     free.add(r);
                 }
@@ -158,7 +159,7 @@ public final class BranchingGenerator {
                     continue;
                 }
                 int id = s.ids()[i];
-                x.add(s, i, triggers.isTrigger(id));
+                x.add(s, i);
                 next[i] = id;
                 if (params.eosIds().contains(id)) {
                     x.finish = FinishReason.EOS;
@@ -171,7 +172,7 @@ public final class BranchingGenerator {
                     active--;
                 }
                 if (x.root && budget[x.group] > 0) {
-                    int a = window.anchorEndingAt(x.n - 1);
+                    int a = window.anchorDecidedAt(x.n - 1);
                     if (a >= 0 && a + 1 < max && x.trigger[a]
                             && Windows.windowMean(x.entropy, a, window.span(), window.width(), window.mode(), scratch,
                                     mean) == 1

@@ -35,6 +35,19 @@ public record HweWindow(int width, Windows.Mode mode) {
         return a >= 0 ? a : -1;
     }
 
+    /**
+     * The anchor a rollout decides on once token {@code last} is sampled: its window is complete and its word-level
+     * trigger flag is final (a flag is known one token after its own, {@code WordTriggerMatcher}). That is
+     * {@link #anchorEndingAt} except for the inclusive window of width 1, whose anchor waits one more token.
+     *
+     * @param last index of the newest token
+     * @return the anchor index, or -1 when none is decided yet
+     */
+    public int anchorDecidedAt(int last) {
+        int a = Math.min(anchorEndingAt(last), last - 1);
+        return a >= 0 ? a : -1;
+    }
+
     /** Tokens a window of anchor {@code a} spans, counted from {@code a}: {@code w + 1} (exclusive) or {@code w}. */
     int span() {
         return mode == Windows.Mode.FORWARD_EXCLUSIVE ? width + 1 : width;

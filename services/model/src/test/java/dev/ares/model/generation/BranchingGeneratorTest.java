@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link BranchingGenerator} on the qwen2-tiny fixture (random weights, vocabulary 384) with a synthetic trigger
- * table: every id divisible by 3 decodes to "wait", a trigger word.
+ * table: every id divisible by 3 decodes to " wait", a trigger word, ids 2 mod 6 to the suffix "ing" (so " wait"
+ * followed by it is the word "waiting", no trigger), the others to whole non-trigger words.
  */
 class BranchingGeneratorTest {
     static final int MAX = 24;
@@ -45,7 +46,8 @@ class BranchingGeneratorTest {
         model = QwenModel.load(Fixtures.dir("qwen2-tiny"), DeviceSpec.cpu());
         String[] vocab = new String[model.config().vocabSize()];
         for (int i = 0; i < vocab.length; i++) {
-            vocab[i] = i % 3 == 0 ? "Ġwait" : "tok" + i;
+            // whole words, plus a glued suffix now and then: "Ġwait"+"ing" is no trigger (word-level rule)
+            vocab[i] = i % 3 == 0 ? "Ġwait" : i % 6 == 2 ? "ing" : "Ġtok" + i;
         }
         triggers = TriggerTable.build(vocab, TriggerVocabulary.of(List.of("wait"), "test"));
         long[] input = GeneratorTest.fixture("qwen2-tiny", "input_ids");
@@ -128,7 +130,9 @@ class BranchingGeneratorTest {
             double[] means = Windows.windowMean(r.entropies(), w, mode);
             for (int a = 0; a < means.length; a++) {
                 if (g.get(j).triggers()[a] && means[a] >= tau && a + 1 < MAX) {
-                    events.add(new int[] {mode == Windows.Mode.FORWARD_EXCLUSIVE ? a + w : a + w - 1, j, a});
+                    // decided when the window is complete and the anchor's word has ended (one token later)
+                    int windowEnd = mode == Windows.Mode.FORWARD_EXCLUSIVE ? a + w : a + w - 1;
+                    events.add(new int[] {Math.max(windowEnd, a + 1), j, a});
                 }
             }
         }
@@ -147,7 +151,7 @@ class BranchingGeneratorTest {
             assertArrayEquals(Arrays.copyOf(parent.modelLogprobs(), p), Arrays.copyOf(b.result().modelLogprobs(), p));
             assertArrayEquals(Arrays.copyOf(parent.entropies(), p), Arrays.copyOf(b.result().entropies(), p));
             assertArrayEquals(triggers.flags(b.result().ids()), b.triggers());
-            assertTrue(b.triggers()[p - 1], "the token before the branch position is the trigger");
+            assertTrue(g.get(b.parent()).triggers()[p - 1], "the parent's token before the branch position is a trigger");
             assertEquals(MAX, b.result().ids().length, "no EOS: the branch runs to the length limit");
         }
         for (int k = roots + expectedBranches; k < n; k++) {
