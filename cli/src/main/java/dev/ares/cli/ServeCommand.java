@@ -35,6 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "16", description = "Sequences decoded together (default ${DEFAULT-VALUE}).")
     int maxBatch;
 
+    @Option(names = "--threads", description = "PyTorch intra-op threads of the model (default: DJL's, all cores). On a machine"
+            + " shared with other work, 1 avoids the stalls of a thread team waiting for a descheduled member (docs/benchmarks.md).")
+    Integer threads;
+
     @Option(names = "--api-key", description = "Require this Bearer key on /v1 (default: open).")
     String apiKey;
 
@@ -52,6 +56,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("--max-batch must be >= 1, got " + maxBatch);
         }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
         RunDir run = RunDir.current().create();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("ares.model.dir", model.toAbsolutePath().toString());
@@ -61,6 +68,9 @@ public final class ServeCommand implements Callable<Integer> {
         props.put("kafka.bootstrap.servers", kafka != null ? kafka : "127.0.0.1:9092");
         if (apiKey != null) {
             props.put("ares.inference.api-keys", apiKey);
+        }
+        if (threads != null) {
+            props.put("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         ServiceSpec spec = ServiceSpec.ALL.stream().filter(s -> s.name().equals("inference-service")).findFirst().orElseThrow();
         ServiceLauncher launcher = new ServiceLauncher(run);

@@ -23,8 +23,8 @@ import java.util.Map;
  * queue wait is long enough that a closed loop of many clients on sequential serving is measured, not refused.
  */
 final class BenchServers {
-    /** A started server: its label, batch limit, base URL and how to stop it. */
-    record Server(String label, int maxBatch, String baseUrl, ServiceLauncher launcher, ServiceSpec spec) {
+    /** A started server: its label, batch limit, base URL, process (null when not started here) and how to stop it. */
+    record Server(String label, int maxBatch, String baseUrl, ServiceLauncher launcher, ServiceSpec spec, ProcessHandle process) {
         /** Stops the server (SIGTERM, then SIGKILL after 15 s). */
         void stop() {
             launcher.pidFile(spec).stop(Duration.ofSeconds(15));
@@ -65,7 +65,7 @@ final class BenchServers {
         ServiceLauncher launcher = new ServiceLauncher(run);
         launcher.pidFile(spec).stop(Duration.ofSeconds(15));                 // a leftover of an interrupted benchmark
         ServiceLauncher.Started s = launcher.spawn(spec, port, props);
-        Server server = new Server(label, maxBatch, launcher.awaitLive(s, timeout), launcher, spec);
+        Server server = new Server(label, maxBatch, launcher.awaitLive(s, timeout), launcher, spec, s.process().toHandle());
         try {
             awaitModel(server, timeout);
         } catch (RuntimeException e) {

@@ -48,10 +48,20 @@ public final class LoadLevel {
      * @param transportErrors  requests that got no HTTP answer (connection refused or reset, timeout)
      * @param loadAverage      one-minute load average of the machine at the end of the (last) window
      * @param latenciesNanos   the counted requests' latencies, ascending (ns)
+     * @param serverCpuSeconds CPU time the server process used during the window(s) (s, all its threads); NaN when
+     *                         the server is not a local process of the benchmark
      */
     public record Result(int clients, double windowSeconds, int requests, long completionTokens, double requestsPerSecond,
                          double tokensPerSecond, double p50Millis, double p99Millis, Map<Integer, Integer> statuses,
-                         int transportErrors, double loadAverage, long[] latenciesNanos) {
+                         int transportErrors, double loadAverage, long[] latenciesNanos, double serverCpuSeconds) {
+        /**
+         * Completion tokens per CPU-second of the server: the throughput per unit of CPU the server actually got, which
+         * on a shared machine (where a niced server gets whatever CPU is left) compares servers better than wall time.
+         */
+        public double tokensPerCpuSecond() {
+            return completionTokens / serverCpuSeconds;
+        }
+
         /** Answers with a 5xx status. */
         public int serverErrors() {
             return statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(Map.Entry::getValue).sum();
@@ -70,6 +80,7 @@ public final class LoadLevel {
             long tokens = 0;
             int errors = 0;
             double load = 0;
+            double cpu = 0;
             List<Long> all = new ArrayList<>();
             for (Result r : parts) {
                 if (r.clients() != parts.get(0).clients()) {
@@ -79,6 +90,7 @@ public final class LoadLevel {
                 tokens += r.completionTokens();
                 errors += r.transportErrors();
                 load += r.loadAverage() / parts.size();
+                cpu += r.serverCpuSeconds();
                 r.statuses().forEach((k, v) -> statuses.merge(k, v, Integer::sum));
                 for (long l : r.latenciesNanos()) {
                     all.add(l);
@@ -86,7 +98,7 @@ public final class LoadLevel {
             }
             long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
             return new Result(parts.get(0).clients(), secs, sorted.length, tokens, sorted.length / secs, tokens / secs,
-                    percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, errors, load, sorted);
+                    percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, errors, load, sorted, cpu);
         }
     }
 
@@ -123,9 +135,10 @@ public final class LoadLevel {
      * @param clients  concurrent clients, at least 1
      * @param warmup   least time before the window opens
      * @param duration length of the measurement window
+     * @param server   the server's process, for its CPU time over the window; null when not known
      * @throws IllegalStateException when a client thread is interrupted or the level does not end in time
      */
-    public Result run(int clients, Duration warmup, Duration duration) throws InterruptedException {
+    public Result run(int clients, Duration warmup, Duration duration, ProcessHandle server) throws InterruptedException {
         if (clients < 1) {
             throw new IllegalArgumentException("clients must be >= 1, got " + clients);
         }
@@ -180,6 +193,13 @@ public final class LoadLevel {
             window[0] = open;
             window[1] = open + duration.toNanos();
         }
+        long cpuAtOpen = cpuNanos(server);
+        long close = window[1] - System.nanoTime();
+        if (close > 0) {
+            TimeUnit.NANOSECONDS.sleep(close);
+        }
+        long cpuAtClose = cpuNanos(server);
+        double cpuSeconds = cpuAtOpen < 0 || cpuAtClose < 0 ? Double.NaN : (cpuAtClose - cpuAtOpen) / 1e9;
         for (Thread t : threads) {
             t.join(TimeUnit.MINUTES.toMillis(30) + duration.toMillis());
             if (t.isAlive()) {
@@ -187,11 +207,19 @@ public final class LoadLevel {
             }
         }
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        return summarize(clients, window[0], window[1], perClient, transportErrors.get(), load);
+        return summarize(clients, window[0], window[1], perClient, transportErrors.get(), load, cpuSeconds);
+    }
+
+    /** Total CPU time of a process (all threads, ns), or -1 when unknown. */
+    private static long cpuNanos(ProcessHandle p) {
+        if (p == null) {
+            return -1;
+        }
+        return p.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     private static Result summarize(int clients, long open, long close, List<List<Sample>> perClient, int transportErrors,
-                                    double load) {
+                                    double load, double cpuSeconds) {
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
         long tokens = 0;
@@ -207,7 +235,8 @@ public final class LoadLevel {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         double secs = (close - open) / 1e9;
         return new Result(clients, secs, sorted.length, tokens, sorted.length / secs, tokens / secs,
-                percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, transportErrors, load, sorted);
+                percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, statuses, transportErrors, load, sorted,
+                cpuSeconds);
     }
 
     /** Nearest-rank percentile of sorted values; NaN for none. */

@@ -21,11 +21,16 @@ import java.util.Map;
  * ({@link LoadLevel}), sequential vs batched servers measured level by level in alternation, in rounds of
  * alternating order (so both see the same background load of a shared machine), a printed table and a JSON document.
  *
+ * <p>Besides wall-clock throughput, each window records the CPU time the server process used, so that the two servers
+ * can also be compared per CPU-second they actually got: on a shared machine a niced server gets whatever CPU is left,
+ * which changes from one window to the next.
+ *
  * <p>JSON shape: {@code started}, {@code machine} (cores, CPU model, OS, Java), {@code settings}, {@code levels} (one
  * object per server and client count: {@code server}, {@code max_batch}, {@code clients}, {@code window_s},
  * {@code requests}, {@code completion_tokens}, {@code requests_per_s}, {@code tokens_per_s}, {@code p50_ms},
- * {@code p99_ms}, {@code statuses}, {@code transport_errors}, {@code load_average_1m}, {@code rounds_tokens_per_s}), {@code speedup} (client count
- * to batched/sequential tokens/s), {@code server_errors} (5xx answers plus transport errors, all levels).
+ * {@code p99_ms}, {@code statuses}, {@code transport_errors}, {@code load_average_1m}, {@code server_cpu_s},
+ * {@code tokens_per_server_cpu_s}, {@code rounds_tokens_per_s}), {@code speedup} and {@code speedup_per_server_cpu_s}
+ * (client count to batched/sequential ratio), {@code server_errors} (5xx answers plus transport errors, all levels).
  */
 public final class ServeBench {
     /**
@@ -97,7 +102,7 @@ public final class ServeBench {
             batched = BenchServers.start(repoRoot, "batched", model, maxBatch, queue, threads, port + 1, Duration.ofMinutes(3));
             List<BenchServers.Server> servers = List.of(seq, batched);
             for (BenchServers.Server s : servers) {                          // JIT and allocator warm-up, not measured
-                level(s.baseUrl()).run(Math.min(s.maxBatch() * 2, 8), Duration.ZERO, Duration.ofSeconds(3));
+                level(s.baseUrl()).run(Math.min(s.maxBatch() * 2, 8), Duration.ZERO, Duration.ofSeconds(3), s.process());
             }
             return run(doc, servers);
         } finally {
@@ -113,15 +118,15 @@ public final class ServeBench {
     public ObjectNode measure(String baseUrl) throws Exception {
         ObjectNode doc = header();
         ((ObjectNode) doc.get("settings")).put("url", baseUrl);
-        return run(doc, List.of(new BenchServers.Server("target", 0, baseUrl, null, null)));
+        return run(doc, List.of(new BenchServers.Server("target", 0, baseUrl, null, null, null)));
     }
 
     private ObjectNode run(ObjectNode doc, List<BenchServers.Server> servers) throws InterruptedException {
         ArrayNode levels = doc.putArray("levels");
         Map<String, Map<Integer, LoadLevel.Result>> byServer = new LinkedHashMap<>();
         out.println();
-        out.println("| server | batch | clients | requests | req/s | completion tok/s | p50 ms | p99 ms | statuses | load 1m |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| server | batch | clients | requests | req/s | completion tok/s | p50 ms | p99 ms | server CPU s | tok per CPU s | statuses | load 1m |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         out.flush();
         int errors = 0;
         for (int c : settings.clients()) {
@@ -133,23 +138,24 @@ public final class ServeBench {
                 }
                 for (BenchServers.Server s : order) {
                     rounds.computeIfAbsent(s.label(), k -> new ArrayList<>())
-                            .add(level(s.baseUrl()).run(c, settings.warmup(), settings.duration()));
+                            .add(level(s.baseUrl()).run(c, settings.warmup(), settings.duration(), s.process()));
                 }
             }
             for (BenchServers.Server s : servers) {
                 LoadLevel.Result r = LoadLevel.Result.combine(rounds.get(s.label()));
                 byServer.computeIfAbsent(s.label(), k -> new LinkedHashMap<>()).put(c, r);
                 errors += r.serverErrors() + r.transportErrors();
-                out.printf("| %s | %s | %d | %d | %.2f | %.1f | %.0f | %.0f | %s%s | %.2f |%n", s.label(),
+                out.printf("| %s | %s | %d | %d | %.2f | %.1f | %.0f | %.0f | %.1f | %.1f | %s%s | %.2f |%n", s.label(),
                         s.maxBatch() == 0 ? "?" : Integer.toString(s.maxBatch()), c, r.requests(), r.requestsPerSecond(),
-                        r.tokensPerSecond(), r.p50Millis(), r.p99Millis(), r.statuses(),
+                        r.tokensPerSecond(), r.p50Millis(), r.p99Millis(), r.serverCpuSeconds(), r.tokensPerCpuSecond(), r.statuses(),
                         r.transportErrors() == 0 ? "" : " + " + r.transportErrors() + " no answer", r.loadAverage());
                 out.flush();
                 ObjectNode l = levels.addObject().put("server", s.label()).put("max_batch", s.maxBatch()).put("clients", c)
                         .put("window_s", r.windowSeconds()).put("requests", r.requests())
                         .put("completion_tokens", r.completionTokens()).put("requests_per_s", r.requestsPerSecond())
                         .put("tokens_per_s", r.tokensPerSecond()).put("p50_ms", r.p50Millis()).put("p99_ms", r.p99Millis())
-                        .put("transport_errors", r.transportErrors()).put("load_average_1m", r.loadAverage());
+                        .put("transport_errors", r.transportErrors()).put("load_average_1m", r.loadAverage())
+                        .put("server_cpu_s", r.serverCpuSeconds()).put("tokens_per_server_cpu_s", r.tokensPerCpuSecond());
                 ObjectNode st = l.putObject("statuses");
                 r.statuses().forEach((k, v) -> st.put(Integer.toString(k), v));
                 ArrayNode perRound = l.putArray("rounds_tokens_per_s");
@@ -161,11 +167,14 @@ public final class ServeBench {
         Map<Integer, LoadLevel.Result> bat = byServer.get("batched");
         if (seq != null && bat != null) {
             ObjectNode speedup = doc.putObject("speedup");
+            ObjectNode perCpu = doc.putObject("speedup_per_server_cpu_s");
             out.println();
             for (int c : settings.clients()) {
                 double x = bat.get(c).tokensPerSecond() / seq.get(c).tokensPerSecond();
+                double y = bat.get(c).tokensPerCpuSecond() / seq.get(c).tokensPerCpuSecond();
                 speedup.put(Integer.toString(c), x);
-                out.printf("clients %2d: batched / sequential completion tokens/s = %.2fx%n", c, x);
+                perCpu.put(Integer.toString(c), y);
+                out.printf("clients %2d: batched / sequential completion tokens/s = %.2fx; per server CPU-second = %.2fx%n", c, x, y);
             }
         }
         out.printf("5xx answers and requests without an answer, all levels: %d%n", errors);
