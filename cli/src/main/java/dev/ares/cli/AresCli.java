@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             ChatCommand.class,
             dev.ares.cli.demo.DemoCommand.class,
             dev.ares.cli.experiment.ExperimentCommand.class,
+            dev.ares.cli.soak.SoakCommand.class,
         })
 public final class AresCli implements Runnable {
 
