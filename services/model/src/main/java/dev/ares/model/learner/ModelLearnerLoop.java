@@ -149,7 +149,9 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             policy = p;
             reference = r;
             adapters = a;
-            sourceDir = from;
+            // config and tokenizer files of every checkpoint come from the initial folder: a resumed policy's own
+            // checkpoint directory is deleted by retention a few checkpoints later (found by the soak run)
+            sourceDir = settings.initialDir();
             trainer = t;
             readiness = Readiness.up("policy v" + book.policyVersion() + " of run " + settings.schedule().runId()
                     + " loaded from " + from + (a == null ? "" : " with LoRA rank " + lora.rank() + " adapters")
