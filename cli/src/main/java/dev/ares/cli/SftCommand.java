@@ -1,12 +1,14 @@
 package dev.ares.cli;
 
 import dev.ares.cli.train.ImageCurriculumSft;
+import dev.ares.cli.train.LevelMix;
 import dev.ares.cli.train.LossPlot;
 import dev.ares.cli.train.SftProgress;
 import dev.ares.core.data.BadRowPolicy;
 import dev.ares.core.tasks.PromptFormat;
 import dev.ares.model.DeviceSpec;
 import dev.ares.model.bench.DemoModel;
+import dev.ares.model.lora.LoraConfig;
 import dev.ares.model.bench.DemoVlModel;
 import dev.ares.model.qwen.QwenConfig;
 import dev.ares.model.tokenizer.ChatTemplate;
@@ -86,7 +88,7 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Examples per optimiser step (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--micro-tokens", defaultValue = "4096", description = "Token budget of one microbatch, rows x "
+    @Option(names = "--micro-tokens", defaultValue = "512", description = "Token budget of one microbatch, rows x "
             + "padded length (default ${DEFAULT-VALUE}).")
     int microTokens;
 
@@ -143,9 +145,27 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--level-repeats", defaultValue = "1,1,1,1,1", description = "Times each row of curriculum "
+            + "level 1..5 is repeated in one pass over the data, e.g. 4,2,1,1,1 (default ${DEFAULT-VALUE}; "
+            + "docs/results/cold-start.md).")
+    String levelRepeats;
+
+    @Option(names = "--lora-rank", description = "Train a LoRA adapter of this rank instead of every weight (the base "
+            + "stays frozen; --out gets the merged model and the adapter in PEFT layout under adapter/).")
+    Integer loraRank;
+
+    @Option(names = "--lora-alpha", description = "LoRA alpha; the update is scaled by alpha / rank (default: 2 x rank).")
+    Double loraAlpha;
+
+    @Option(names = "--lora-targets", split = ",", defaultValue = "all-linear", description = "Projections with an "
+            + "adapter: q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all-linear (default ${DEFAULT-VALUE}).")
+    List<String> loraTargets;
+
     @Option(names = "--quick", description = "Demo preset: a short run that gives a usable cold start in about a "
             + "minute or two on 2 cores (explicit flags still win).")
     boolean quick;
+
+    private LevelMix mix;
 
     @Override
     public Integer call() throws IOException {
@@ -200,6 +220,12 @@ public final class SftCommand implements Callable<Integer> {
             ai.djl.engine.Engine.getInstance();
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
+        LoraConfig lora = loraConfig();
+        try {
+            mix = LevelMix.parse(levelRepeats);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--level-repeats: " + e.getMessage());
+        }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(out);
@@ -214,7 +240,7 @@ public final class SftCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         try {
             result = SftTrainer.run(base, out, dataset, settings, DeviceSpec.parse(device), progress,
-                    vision.equals("trainable"));
+                    vision.equals("trainable"), lora);
         } finally {
             progress.finish();
         }
@@ -242,6 +268,22 @@ public final class SftCommand implements Callable<Integer> {
         o.println("evaluate: ./ares eval --model " + result.modelDir() + " --prompt " + prompt);
         o.flush();
         return 0;
+    }
+
+    /** The LoRA settings of --lora-rank/--lora-alpha/--lora-targets, or null for full fine-tuning. */
+    private LoraConfig loraConfig() {
+        if (loraRank == null) {
+            if (loraAlpha != null) {
+                throw new ParameterException(spec.commandLine(), "--lora-alpha needs --lora-rank");
+            }
+            return null;
+        }
+        try {
+            return LoraConfig.of(loraRank, loraAlpha != null ? loraAlpha : 2.0 * loraRank, loraTargets,
+                    model != null ? model.toString() : null);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--lora-rank/--lora-alpha/--lora-targets: " + e.getMessage());
+        }
     }
 
     /** --quick: the demo preset (only options the user did not give are changed). */
@@ -292,6 +334,7 @@ public final class SftCommand implements Callable<Integer> {
             } else {
                 records = SftDataset.curriculumRecords(rows, pool, seed, format, tok);
             }
+            records = mix.apply(records);
             ChatTemplate template = ChatTemplates.forModel(base);
             Set<Integer> eos = new LinkedHashSet<>();
             for (String s : List.of("<|im_end|>", "<|endoftext|>")) {

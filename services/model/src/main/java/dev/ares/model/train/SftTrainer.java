@@ -10,6 +10,8 @@ import dev.ares.core.checkpoint.CheckpointInfo;
 import dev.ares.core.checkpoint.CheckpointStore;
 import dev.ares.core.protocol.CheckpointKind;
 import dev.ares.model.DeviceSpec;
+import dev.ares.model.lora.LoraAdapters;
+import dev.ares.model.lora.LoraConfig;
 import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenConfig;
 import dev.ares.model.qwen.QwenModel;
@@ -116,6 +118,18 @@ public final class SftTrainer {
      */
     public static Result run(Path baseDir, Path outDir, SftDataset data, SftSettings settings, DeviceSpec device,
                              Listener listener, boolean trainVision) {
+        return run(baseDir, outDir, data, settings, device, listener, trainVision, null);
+    }
+
+    /**
+     * As {@link #run(Path, Path, SftDataset, SftSettings, DeviceSpec, Listener, boolean)}, with LoRA when
+     * {@code lora} is not null ({@link SftLora}): the base weights stay frozen, only the adapter factors train (AdamW
+     * over {@link LoraAdapters#trainableParameters()}, A seeded with {@code settings.seed()}), checkpoints hold the
+     * adapter in PEFT layout, and {@code outDir} receives the merged model plus the adapter under
+     * {@value SftLora#ADAPTER_DIR}/. The adapter shape is one of the settings a resumed run must repeat.
+     */
+    public static Result run(Path baseDir, Path outDir, SftDataset data, SftSettings settings, DeviceSpec device,
+                             Listener listener, boolean trainVision, LoraConfig lora) {
         Path base = baseDir.toAbsolutePath().normalize();
         CheckpointStore store = new CheckpointStore(outDir.resolve(CHECKPOINTS));
         store.cleanIncomplete();
@@ -128,6 +142,9 @@ public final class SftTrainer {
             throw new IllegalArgumentException("the SFT data holds images but " + base.resolve("config.json")
                     + " is a " + QwenConfig.load(base).modelType() + " model; image examples need a qwen2_5_vl model");
         }
+        if (lora != null) {
+            fields.put("lora", SftLora.describe(lora));
+        }
         String fingerprint = data.fingerprint();
         List<StepStats> history = new ArrayList<>();
         int step = 0;
@@ -136,7 +153,7 @@ public final class SftTrainer {
         if (last.isPresent()) {
             resumed = SftState.read(last.get().file(SftState.FILE));
             checkCompatible(last.get(), resumed, fields, base.toString(), fingerprint);
-            model = QwenModel.load(last.get().directory(), device);
+            model = QwenModel.load(lora != null ? base : last.get().directory(), device);
             step = resumed.step();
             history.addAll(resumed.history());
         } else {
@@ -146,7 +163,9 @@ public final class SftTrainer {
             if (model instanceof Qwen25VlModel vl) {
                 vl.setVisionTrainable(trainVision);
             }
-            AdamW opt = new AdamW(model.parameters(), settings.peakLr(), settings.beta1(), settings.beta2(), 1e-8,
+            LoraAdapters adapters = lora == null ? null
+                    : SftLora.attach(model, lora, settings.seed(), resumed != null ? last.get().directory() : null);
+            AdamW opt = new AdamW(adapters != null ? adapters.trainableParameters() : model.parameters(), settings.peakLr(), settings.beta1(), settings.beta2(), 1e-8,
                     settings.weightDecay());
             if (resumed != null) {
                 loadOptimizer(opt, last.get().file(OPTIMIZER_FILE), model.manager(), resumed.step());
@@ -160,12 +179,17 @@ public final class SftTrainer {
                 history.add(s);
                 listener.onStep(s, settings.steps());
                 if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
-                    latest = writeCheckpoint(store, model, opt, base, step, settings, fields, fingerprint, history);
+                    latest = writeCheckpoint(store, model, adapters, opt, base, step, settings, fields, fingerprint,
+                            history);
                     store.retain(settings.keepCheckpoints());
                     listener.onCheckpoint(step, latest.directory());
                 }
             }
-            PolicyWriter.write(model, base, outDir, SafetensorsDType.F32, Map.of("step", Integer.toString(step)));
+            if (adapters != null) {
+                SftLora.finish(model, adapters, base, outDir, step);
+            } else {
+                PolicyWriter.write(model, base, outDir, SafetensorsDType.F32, Map.of("step", Integer.toString(step)));
+            }
             return new Result(resumed == null ? 0 : resumed.step(), List.copyOf(history), latest, outDir);
         }
     }
@@ -225,7 +249,8 @@ public final class SftTrainer {
         return ((Qwen25VlModel) model).forwardMultimodal(a.ids(), a.mask(), ImageFeatures.concat(images), null, false);
     }
 
-    private static Checkpoint writeCheckpoint(CheckpointStore store, QwenModel model, AdamW opt, Path base, int step,
+    private static Checkpoint writeCheckpoint(CheckpointStore store, QwenModel model, LoraAdapters adapters, AdamW opt,
+                                              Path base, int step,
                                               SftSettings settings, Map<String, String> fields, String fingerprint,
                                               List<StepStats> history) {
         SftState state = new SftState(step, (long) step * settings.batch(), fields, base.toString(), fingerprint,
@@ -233,9 +258,15 @@ public final class SftTrainer {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("trainer", "sft");
         meta.put("optimizer", "adamw");
-        CheckpointInfo info = new CheckpointInfo(step, step, CheckpointKind.FULL, null, meta);
+        // a LoRA checkpoint applies to the run's base folder (SftState.base), which plays version 0 of this store
+        CheckpointInfo info = adapters != null ? new CheckpointInfo(step, step, CheckpointKind.LORA, 0L, meta)
+                : new CheckpointInfo(step, step, CheckpointKind.FULL, null, meta);
         return store.write(info, dir -> {
-            PolicyWriter.write(model, base, dir, SafetensorsDType.F32, Map.of("step", Integer.toString(step)));
+            if (adapters != null) {
+                adapters.save(dir);
+            } else {
+                PolicyWriter.write(model, base, dir, SafetensorsDType.F32, Map.of("step", Integer.toString(step)));
+            }
             SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), opt.state(),
                     Map.of("format", "pt", "step", Integer.toString(opt.steps())));
             Files.write(dir.resolve(SftState.FILE), state.toJson());
