@@ -29,8 +29,9 @@ import java.util.function.Consumer;
 final class MultimodalDemo {
     /** The stage-1 command's arguments after {@code --out DIR} (the measured setting of docs/results/multimodal.md). */
     static final List<String> SFT_ARGS = List.of("--init", "demo-vl", "--modality", "image", "--families", "bar_chart",
-            "--levels", "1,2", "--steps", "400", "--batch", "16", "--rows", "1500", "--pool", "3000", "--warmup", "20",
-            "--lr", "3e-3", "--max-len", "400", "--prompt", "bare", "--checkpoint-every", "100", "--threads", "1");
+            "--levels", "1,2", "--steps", "400", "--batch", "16", "--micro-tokens", "512", "--rows", "1500",
+            "--pool", "3000", "--warmup", "20", "--lr", "3e-3", "--max-len", "400", "--prompt", "bare",
+            "--checkpoint-every", "100", "--threads", "1");
     /** Held-out problems of the final evaluation. */
     static final int EVAL_N = 50;
 
@@ -63,7 +64,15 @@ final class MultimodalDemo {
             List<String> args = new ArrayList<>(List.of("sft", "--out", dir.toString(), "--seed", Long.toString(seed)));
             args.addAll(SFT_ARGS);
             log.accept("stage 1, image cold start: ./ares " + String.join(" ", args));
-            execute(args, log, "sft");
+            try {
+                execute(args, log, "sft");
+            } catch (IllegalStateException e) {
+                // one sporadic non-finite loss was seen (docs/results/multimodal.md); the same command resumes from
+                // the last checkpoint, and a second failure ends the demo
+                log.accept("stage 1 failed (" + e.getMessage().lines().findFirst().orElse("") + "); resuming it once "
+                        + "from its last checkpoint");
+                execute(args, log, "sft");
+            }
             Files.writeString(dir.resolve(ColdStart.MARKER), Instant.now() + "\n");
         }
         log.accept("stage 2 (AEPO with images through the services) is not part of the multimodal demo yet");

@@ -106,6 +106,11 @@ public final class ModelRolloutEngine implements RolloutEngine {
 
     /** The chat-encoded prompt, checked against the vocabulary and the context. */
     private static int[] prompt(LoadedPolicy p, RolloutRequest r) {
+        if (!r.prompt().imageRefs().isEmpty()) {
+            throw new IllegalArgumentException("request " + r.requestId() + ": the prompt references "
+                    + r.prompt().imageRefs().size() + " image(s); rollouts are generated from text only so far "
+                    + "(docs/vision.md, what is missing), so the images would be silently dropped");
+        }
         int[] prompt = p.encodeChat(r.prompt().messages());
         for (int t = 0; t < prompt.length; t++) {
             if (prompt[t] < 0 || prompt[t] >= p.vocabSize()) {
