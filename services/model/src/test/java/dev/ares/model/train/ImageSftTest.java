@@ -135,7 +135,7 @@ class ImageSftTest {
     }
 
     @Test
-    void frozenVisionKeepsTheTowerAndTrainableVisionChangesIt() {
+    void frozenVisionKeepsTheTowerAndTrainableVisionChangesIt() throws Exception {
         SftTrainer.run(base, tmp.resolve("frozen"), data, settings(2, 1e-2), DeviceSpec.cpu(), (st, total) -> { },
                 false);
         SftTrainer.run(base, tmp.resolve("trained"), data, settings(2, 1e-2), DeviceSpec.cpu(), (st, total) -> { },
@@ -153,7 +153,7 @@ class ImageSftTest {
 
     /** Every tensor of the source folder comes back from the writer with the same name, shape and values. */
     @Test
-    void writerRoundTripsTheVisionTowerInHuggingFaceLayout() {
+    void writerRoundTripsTheVisionTowerInHuggingFaceLayout() throws Exception {
         Path out = tmp.resolve("written");
         try (QwenModel model = QwenModel.load(base, DeviceSpec.cpu())) {
             ((Qwen25VlModel) model).setVisionTrainable(true);
@@ -169,7 +169,7 @@ class ImageSftTest {
         }
     }
 
-    private static float[] floats(Path dir, String name) {
+    private static float[] floats(Path dir, String name) throws Exception {
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"));
              NDManager m = NDManager.newBaseManager()) {
             return f.load(name, m, DataType.FLOAT32).toFloatArray();
