@@ -118,8 +118,9 @@ public class LearnerMetrics {
     /**
      * Records the outcome of one {@code train} call from its train-event metrics: the counts under
      * {@code outcome/groups/<label>} and {@code outcome/trajectories/<label>} (absent = 0) go to the outcome
-     * counters (duplicates also to {@code ares.trajectory.duplicates}); unless the batch was ignored
-     * ({@code learner/ignored}), the metrics become the last step's gauges.
+     * counters (duplicates also to {@code ares.trajectory.duplicates}); when the call took an optimizer step (its
+     * metrics hold {@code grad/norm}) and the batch was not ignored ({@code learner/ignored}), the metrics become the
+     * last step's gauges, otherwise the gauges keep showing the last trained step.
      */
     void recorded(Map<String, Double> metrics) {
         for (Outcome o : Outcome.values()) {
@@ -134,7 +135,9 @@ public class LearnerMetrics {
                 duplicates.increment(t);
             }
         }
-        if (!metrics.containsKey("learner/ignored")) {
+        // only a step that took an optimizer update (its event has grad/norm) replaces the gauges: a batch with
+        // nothing to train (all filtered, stale or duplicate) has no loss or KL and must not turn them into NaN
+        if (!metrics.containsKey("learner/ignored") && metrics.containsKey("grad/norm")) {
             last.set(Map.copyOf(metrics));
         }
     }

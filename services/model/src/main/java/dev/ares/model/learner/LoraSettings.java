@@ -34,7 +34,7 @@ public record LoraSettings(int rank, double alpha, List<String> targets, long se
                         targets);
             }
             try {
-                config(null);
+                LoraConfig.of(rank, alpha, targets, null);   // the fields are assigned after this block
             } catch (IllegalArgumentException e) {
                 throw new LearnerConfigException("ares.learner.lora-targets", "must name known modules ("
                         + e.getMessage() + ")", targets);
