@@ -68,8 +68,8 @@ public final class Evaluator {
      * @param seed     base seed; problem i is sampled with seed + i
      * @param settings run settings copied into the report
      * @param notes    remarks copied into the report
-     * @throws IllegalArgumentException when k < 1 or the sampler returns other than k responses
-     * @throws UnsupportedOperationException when a problem carries an image and the sampler takes text only
+     * @throws IllegalArgumentException when k < 1, the sampler returns other than k responses, or a problem carries
+     *                                  an image and the sampler takes text only
      */
     public static EvalReport run(List<Problem> problems, ResponseSampler sampler, PromptFormat format, int k, long seed,
                                  Map<String, Object> settings, List<String> notes) {

@@ -37,9 +37,10 @@ public interface ResponseSampler {
      *
      * @param userText the user turn with one EasyR1 {@code <image>} placeholder per image
      * @param images   encoded images (PNG), in placeholder order
-     * @throws UnsupportedOperationException when the sampler takes text only
+     * @throws IllegalArgumentException when the sampler takes text only
      */
     default List<Response> sampleWithImages(String userText, List<byte[]> images, int k, long seed) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes text only");
+        throw new IllegalArgumentException("the problem has " + images.size() + " image(s) but "
+                + getClass().getSimpleName() + " takes text only");
     }
 }

@@ -65,7 +65,7 @@ class EvaluatorImageTest {
     void textOnlySamplerRefusesImages() {
         List<Problem> problems = Evaluator.draw(List.of("bar_chart"), List.of(1), Split.HELDOUT, 1, 0);
         ResponseSampler textOnly = (user, k, seed) -> List.of(new ResponseSampler.Response("x", 1));
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Evaluator.run(problems, textOnly, PromptFormat.BARE, 1, 0, Map.of(), List.of()));
         assertTrue(e.getMessage().contains("takes text only"), e.getMessage());
     }
