@@ -104,7 +104,10 @@ public final class AdditionFamily implements TaskFamily {
                 acc += b;
             }
         }
-        d.result(expr + " = " + sum);
+        // level 1 writes the larger addend first, as the counting-on strategy of the longer traces does (commutativity:
+        // the terse trace of a + b and of b + a is the same line; docs/curriculum.md)
+        d.result((level == 1 ? Math.max(ops.get(0), ops.get(1)) + " + " + Math.min(ops.get(0), ops.get(1)) : expr)
+                + " = " + sum);
         d.plan("So the sum is " + sum + ".");
         if (ops.size() == 2) {
             d.check("Let me verify: " + sum + " - " + ops.get(1) + " = " + ops.get(0) + ". Correct.");
