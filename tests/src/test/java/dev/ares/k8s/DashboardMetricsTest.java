@@ -218,6 +218,20 @@ class DashboardMetricsTest {
     }
 
     @Test
+    void theRecordTimerRegisteredAtStartupIsTheOneTheTimedInterceptorRecordsInto() {
+        // reward and learner nack a malformed record to the DLQ without throwing, so the call counts as a success:
+        // it must land in the one exception="none" series that TimedMeters registered at startup (a second series
+        // or a count of 0 would mean the ids differ and the startup series stays 0 forever)
+        for (String service : List.of("reward-service", "learner-service")) {
+            List<PromText.Sample> none = after.byService().get(service).stream()
+                    .filter(x -> x.name().equals("ares_process_seconds_count") && "none".equals(x.labels().get("exception")))
+                    .toList();
+            assertEquals(1, none.size(), service + ": one exception=\"none\" record timer: " + none);
+            assertTrue(none.get(0).value() >= 1.0, service + ": the malformed record was timed in the startup series: " + none);
+        }
+    }
+
+    @Test
     void anUnconfiguredLearnerShowsNoPolicyAndNoSteps() {
         // a learner without ares.learner.model-dir: counters at 0, step 0, policy version -1, last-step values NaN
         assertEquals(List.of(-1.0), values(fresh, "learner-service", "ares_learner_policy_version"));
