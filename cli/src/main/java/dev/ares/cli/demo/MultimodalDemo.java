@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 final class MultimodalDemo {
     /** The stage-1 command's arguments after {@code --out DIR} (the measured setting of docs/results/multimodal.md). */
     static final List<String> SFT_ARGS = List.of("--init", "demo-vl", "--modality", "image", "--families", "bar_chart",
-            "--levels", "1,2", "--steps", "400", "--batch", "16", "--micro-tokens", "512", "--rows", "1500",
+            "--levels", "1,2", "--steps", "400", "--batch", "16", "--micro-tokens", "4096", "--rows", "1500",
             "--pool", "3000", "--warmup", "20", "--lr", "3e-3", "--max-len", "400", "--prompt", "bare",
             "--checkpoint-every", "100", "--threads", "1");
     /** Held-out problems of the final evaluation. */
