@@ -7,6 +7,7 @@ import dev.ares.model.engine.ModelRolloutEngine;
 import dev.ares.model.engine.PolicyHolder;
 import dev.ares.model.generation.HweWindow;
 import dev.ares.core.aepo.Windows;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -52,8 +53,10 @@ public class EngineProducer {
         return new PolicyHolder(Path.of(checkpointsRoot), DeviceSpec.parse(device), TriggerVocabulary.resolve(triggerWords.orElse(null)));
     }
 
+    /** Created at startup, so an invalid {@code ares.rollout.*} value fails the start (reliability.md scenario 18). */
     @Produces
     @ApplicationScoped
+    @Startup
     RolloutEngine engine(PolicyHolder policy) {
         Windows.Mode mode;
         try {

@@ -1,5 +1,6 @@
 package dev.ares.rollout;
 
+import dev.ares.core.compute.AbandonedWork;
 import dev.ares.core.compute.RolloutEngine.Outcome;
 import dev.ares.core.protocol.RolloutGroup;
 import dev.ares.core.protocol.RolloutRequest;
@@ -19,6 +20,11 @@ import java.util.function.Function;
  * while a batch runs form the next one. Each caller blocks in {@link #submit} until its own group exists, so the
  * consumer publishes and acknowledges every record itself: a record is acknowledged only after its group is
  * published, and a refused request fails only its own record.
+ *
+ * <p>Shutdown (reliability.md scenario 17): {@link #close(Duration)} takes no new request, gives the batch that is
+ * generating at most the grace period to finish (its callers then publish and acknowledge as usual), and fails every
+ * other waiting request with {@link AbandonedWork}, which the services' failure handler neither dead-letters nor
+ * acknowledges: those records are delivered again after the restart.
  */
 public final class GroupBatcher implements AutoCloseable {
     private record Pending(RolloutRequest request, CompletableFuture<RolloutGroup> result) {
@@ -29,7 +35,10 @@ public final class GroupBatcher implements AutoCloseable {
     private final long maxWaitNanos;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
+    private final Object lock = new Object();
     private volatile boolean closed;
+    /** The batch being generated, or empty. */
+    private volatile List<Pending> running = List.of();
 
     /**
      * @param engine    generates a batch: one outcome per request, in order (normally
@@ -42,7 +51,7 @@ public final class GroupBatcher implements AutoCloseable {
             throw new IllegalArgumentException("ares.rollout.batch.max-groups must be >= 1, got " + maxGroups);
         }
         if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("ares.rollout.batch.max-wait must be >= 0, got " + maxWait);
+            throw new IllegalArgumentException("ares.rollout.batch.max-wait-ms must be >= 0, got " + maxWait.toMillis());
         }
         this.engine = engine;
         this.maxGroups = maxGroups;
@@ -59,18 +68,24 @@ public final class GroupBatcher implements AutoCloseable {
      * @throws IllegalStateException    when the batch failed as a whole or the batcher is closed
      */
     public RolloutGroup submit(RolloutRequest request) {
-        if (closed) {
-            throw new IllegalStateException("rollout batcher is closed");
-        }
         Pending p = new Pending(request, new CompletableFuture<>());
-        queue.add(p);
+        synchronized (lock) {
+            if (closed) {
+                throw new AbandonedWork("rollout batcher is closed (service stopping): request " + request.requestId()
+                        + " not generated");
+            }
+            queue.add(p);
+        }
         try {
             return p.result().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the group of " + request.requestId(), e);
+            throw new AbandonedWork("interrupted while waiting for the group of " + request.requestId(), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof AbandonedWork aw) {
+                throw new AbandonedWork(aw.getMessage(), aw);
+            }
             if (cause instanceof IllegalArgumentException iae) {
                 throw new IllegalArgumentException(iae.getMessage(), iae);
             }
@@ -97,10 +112,15 @@ public final class GroupBatcher implements AutoCloseable {
                     batch.add(more);
                 }
             } catch (InterruptedException e) {
-                fail(batch, new IllegalStateException("rollout batcher interrupted"));
+                fail(batch, new AbandonedWork("rollout batcher interrupted (service stopping)"));
                 return;
             }
-            run(batch);
+            running = batch;
+            try {
+                run(batch);
+            } finally {
+                running = List.of();
+            }
         }
     }
 
@@ -134,13 +154,39 @@ public final class GroupBatcher implements AutoCloseable {
         }
     }
 
-    /** Stops the batching thread; requests still waiting fail with {@link IllegalStateException}. */
+    /** {@link #close(Duration)} without a grace period: the running batch is abandoned too. */
     @Override
     public void close() {
-        closed = true;
-        worker.interrupt();
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops taking requests: those not yet in a batch fail at once with {@link AbandonedWork}; the batch being
+     * generated may finish within {@code grace} (its callers get their groups); if it does not, its callers fail with
+     * {@link AbandonedWork} as well and the batching thread is interrupted.
+     *
+     * @return true when no generated group was abandoned (the running batch, if any, finished in time)
+     */
+    public boolean close(Duration grace) {
+        synchronized (lock) {
+            closed = true;
+        }
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
-        fail(left, new IllegalStateException("rollout batcher is closed"));
+        fail(left, new AbandonedWork("rollout batcher closed (service stopping) before the request was generated"));
+        boolean finished;
+        try {
+            worker.join(Math.max(1, grace.toMillis()));
+            finished = !worker.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        if (!finished) {
+            fail(running, new AbandonedWork("generation batch abandoned: not finished within the shutdown grace of "
+                    + grace.toMillis() + " ms"));
+            worker.interrupt();
+        }
+        return finished;
     }
 }

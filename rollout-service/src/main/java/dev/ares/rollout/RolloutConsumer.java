@@ -4,6 +4,7 @@ import dev.ares.core.compute.ReadinessWait;
 import dev.ares.core.protocol.Codecs;
 import dev.ares.core.protocol.RolloutGroup;
 import dev.ares.core.protocol.RolloutRequest;
+import dev.ares.support.ServiceStopping;
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -21,7 +22,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * commit waits for every earlier record). A valid request waits until the engine holds a policy. A record that does
  * not decode, or that the engine rejects, throws; the channel's dead-letter strategy
  * then sends the original bytes with the error and source topic/partition/offset to
- * {@code ares.rollout.requests.dlq}, and consumption goes on.
+ * {@code ares.rollout.requests.dlq}, and consumption goes on. At shutdown a request still waiting for the engine or
+ * for its generation batch is abandoned unacknowledged ({@code AbandonedWork}), so it is generated after the restart
+ * instead of being dead-lettered (reliability.md scenario 17).
  */
 @ApplicationScoped
 public class RolloutConsumer {
@@ -36,6 +39,9 @@ public class RolloutConsumer {
     RolloutMetrics metrics;
 
     @Inject
+    ServiceStopping stopping;
+
+    @Inject
     @Channel("rollouts")
     MutinyEmitter<Record<String, byte[]>> rollouts;
 
@@ -44,7 +50,7 @@ public class RolloutConsumer {
     @Timed(value = "ares.process", extraTags = {"channel", "requests"}, description = "Time to process one record")
     public void onRequest(ConsumerRecord<String, byte[]> record) {
         RolloutRequest request = Codecs.rolloutRequest().decode(record.value());
-        ReadinessWait.until(engine::current, 500);
+        ReadinessWait.until(engine::current, 500, stopping::stopping);
         RolloutGroup group = batcher.submit(request);
         rollouts.sendAndAwait(Record.of(Long.toString(group.step()), Codecs.rolloutGroup().encode(group)));
         metrics.published(group);

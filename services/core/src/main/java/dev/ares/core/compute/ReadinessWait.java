@@ -14,16 +14,30 @@ public final class ReadinessWait {
     /**
      * Returns when {@code readiness} reports ready, polling every {@code pollMillis}.
      *
-     * @throws IllegalStateException when the thread is interrupted while waiting (the record is then not
-     *     acknowledged and will be delivered again)
+     * @throws AbandonedWork when the thread is interrupted while waiting (the service is stopping: the record is
+     *     then neither dead-lettered nor acknowledged, and is delivered again after the restart)
      */
     public static void until(Supplier<Readiness> readiness, long pollMillis) {
+        until(readiness, pollMillis, () -> false);
+    }
+
+    /**
+     * Returns when {@code readiness} reports ready, polling every {@code pollMillis}, unless the service stops first.
+     *
+     * @param stopping true once the service has begun to stop (reliability.md scenario 17)
+     * @throws AbandonedWork when {@code stopping} turns true or the thread is interrupted while waiting: the record is
+     *     then neither dead-lettered nor acknowledged, and is delivered again after the restart
+     */
+    public static void until(Supplier<Readiness> readiness, long pollMillis, java.util.function.BooleanSupplier stopping) {
         while (!readiness.get().ready()) {
+            if (stopping.getAsBoolean()) {
+                throw new AbandonedWork("service stopping while waiting for readiness: " + readiness.get().reason());
+            }
             try {
                 Thread.sleep(pollMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for readiness: " + readiness.get().reason(), e);
+                throw new AbandonedWork("interrupted while waiting for readiness: " + readiness.get().reason(), e);
             }
         }
     }
