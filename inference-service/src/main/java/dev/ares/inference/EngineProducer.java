@@ -5,6 +5,7 @@ import dev.ares.core.trigger.TriggerVocabulary;
 import dev.ares.model.DeviceSpec;
 import dev.ares.model.engine.ModelServingEngine;
 import dev.ares.model.engine.PolicyHolder;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -64,10 +65,25 @@ public class EngineProducer {
     @ConfigProperty(name = "ares.inference.retry-after-seconds", defaultValue = "1")
     int retryAfter;
 
+    /**
+     * The serving engine, created at startup so an invalid {@code ares.inference.*} scheduler setting fails the start
+     * with a message naming the key and the constraint (reliability.md scenario 18).
+     */
     @Produces
     @ApplicationScoped
+    @Startup
     ServingEngine engine(PolicyHolder policy) {
+        require(maxBatch >= 1, "ares.inference.max-batch must be >= 1, got " + maxBatch);
+        require(maxQueue >= 0, "ares.inference.max-queue must be >= 0, got " + maxQueue);
+        require(!queueTimeout.isNegative() && !queueTimeout.isZero(), "ares.inference.queue-timeout must be > 0, got " + queueTimeout);
+        require(retryAfter >= 1, "ares.inference.retry-after-seconds must be >= 1, got " + retryAfter);
         return new ModelServingEngine(policy, modelName, new SchedulerLimits(maxBatch, maxQueue, queueTimeout, retryAfter));
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
     }
 
     void close(@Disposes ServingEngine engine) {

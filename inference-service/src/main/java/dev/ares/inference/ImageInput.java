@@ -24,8 +24,23 @@ import javax.imageio.stream.ImageInputStream;
  * huge canvas) is refused without allocating it.
  */
 final class ImageInput {
-    /** Limits and switches. */
+    /**
+     * Limits and switches; validated, so a bad {@code ares.inference.images.*} / {@code remote-images.*} setting
+     * fails the start naming the key (reliability.md scenario 18).
+     */
     record Settings(long maxPixels, boolean remoteEnabled, List<String> allowedHosts, int maxBytes, Duration timeout) {
+        Settings {
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("ares.inference.images.max-pixels must be >= 1, got " + maxPixels);
+            }
+            if (remoteEnabled && allowedHosts.isEmpty()) {
+                throw new IllegalArgumentException("ares.inference.remote-images.allowed-hosts is required when"
+                        + " ares.inference.remote-images.enabled=true (the hosts image URLs may name)");
+            }
+            if (remoteEnabled && maxBytes < 1) {
+                throw new IllegalArgumentException("ares.inference.remote-images.max-bytes must be >= 1, got " + maxBytes);
+            }
+        }
     }
 
     private final Settings settings;

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@io.quarkus.runtime.Startup // image settings are checked at start (reliability.md scenario 18)
 public class OpenAiResource {
 
     @Inject
