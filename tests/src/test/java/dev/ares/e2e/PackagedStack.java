@@ -130,6 +130,11 @@ public final class PackagedStack implements AutoCloseable {
                 + ServiceLauncher.tail(launcher.logFile(s))));
     }
 
+    /** Stops a service if it runs (SIGTERM, SIGKILL after 20 s). */
+    public void stop(ServiceSpec s) {
+        launcher.pidFile(s).stop(Duration.ofSeconds(20));
+    }
+
     /** SIGKILL, then waits for the exit. */
     public void kill(ServiceSpec s) {
         ProcessHandle p = process(s);

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,12 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class Scenario17RolloutGracefulShutdownTest {
     private static final int GROUPS = 10;
-    /** The grace the test allows the process between SIGTERM and exit (the service's own grace is 10 s). */
-    private static final Duration EXIT_WITHIN = Duration.ofSeconds(30);
+    /**
+     * The time the test allows between SIGTERM and exit: the service's grace for a running batch
+     * ({@code ares.rollout.shutdown-grace}, 15 s) plus Quarkus's own shutdown, which took 13 s more on the loaded build
+     * machine (28.4 s in all); Kubernetes allows the rollout pod 120 s.
+     */
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofMinutes(4);
     private static final ServiceSpec ROLLOUT = PackagedStack.spec("rollout-service");
     private static final ServiceSpec REWARD = PackagedStack.spec("reward-service");
@@ -63,6 +68,12 @@ class Scenario17RolloutGracefulShutdownTest {
                 // the step must not be closed as partial while the rollout process is down
                 .with("ares.reward.straggler-timeout", "600s")
                 .start(List.of(REWARD));
+    }
+
+    /** Each case starts its own rollout process; a failed case must not leave it running for the next. */
+    @AfterEach
+    void stopRollout() {
+        stack.stop(ROLLOUT);
     }
 
     @AfterAll
