@@ -5,6 +5,7 @@ import dev.ares.core.learner.CurriculumPrompts;
 import dev.ares.core.learner.LearnerConfigException;
 import dev.ares.core.learner.LearnerMode;
 import dev.ares.core.learner.ScheduleConfig;
+import dev.ares.core.learner.StalePolicy;
 import dev.ares.core.protocol.ExplorationMode;
 import dev.ares.core.tasks.Curriculum;
 import dev.ares.core.tasks.Modality;
@@ -13,6 +14,7 @@ import dev.ares.core.tasks.TaskFamilies;
 import dev.ares.core.tasks.TaskFamily;
 import dev.ares.model.DeviceSpec;
 import dev.ares.model.learner.LoopSettings;
+import dev.ares.model.learner.LoraSettings;
 import dev.ares.model.learner.ModelLearnerLoop;
 import dev.ares.model.learner.TrainerConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -113,6 +115,24 @@ public class LearnerLoopProducer {
     @ConfigProperty(name = "ares.learner.max-level", defaultValue = "5")
     int maxLevel;
 
+    @ConfigProperty(name = "ares.learner.stale-policy", defaultValue = "drop")
+    String stalePolicy;
+
+    @ConfigProperty(name = "ares.learner.importance-weight-cap", defaultValue = "0")
+    double importanceWeightCap;
+
+    @ConfigProperty(name = "ares.learner.lora-rank", defaultValue = "0")
+    int loraRank;
+
+    @ConfigProperty(name = "ares.learner.lora-alpha", defaultValue = "16")
+    double loraAlpha;
+
+    @ConfigProperty(name = "ares.learner.lora-targets", defaultValue = "all-linear")
+    List<String> loraTargets;
+
+    @Inject
+    StaleGroupPublisher staleGroups;
+
     @Inject
     LearnerMetrics metrics;
 
@@ -135,6 +155,7 @@ public class LearnerLoopProducer {
         LOG.infof("learner: run %s, mode %s, %d groups x %d per step, max staleness %d, store %s, %d steps done",
                 s.schedule().runId(), s.trainer().mode().label(), s.schedule().groupsPerStep(), s.schedule().n(),
                 s.schedule().maxStaleness(), s.runStore(), loop.book().stepsFinished());
+        loop.setStaleSink(staleGroups);
         loop.loadInBackground();
         return new MeteredLearnerLoop(loop, metrics);
     }
@@ -168,9 +189,9 @@ public class LearnerLoopProducer {
         TrainerConfig base = TrainerConfig.defaults(m, lr, microbatchTokens, temperature);
         TrainerConfig tc = new TrainerConfig(base.mode(), base.loss(), base.kl(), base.lr(), base.weightDecay(),
                 base.beta1(), base.beta2(), base.adamEps(), maxGradNorm, base.tokenBudget(), base.temperature(),
-                base.window(), base.windowMode());
+                base.window(), base.windowMode(), importanceWeightCap);
         return new LoopSettings(modelName, initial, Path.of(checkpointsRoot), checkpointEvery, keepCheckpoints, dev, sc,
-                tc);
+                tc, StalePolicy.parse(stalePolicy), new LoraSettings(loraRank, loraAlpha, loraTargets, seed));
     }
 
     /**

@@ -42,6 +42,11 @@ class LearnerConfigTest {
         p.promptFormat = "bare";
         p.families = Optional.empty();
         p.maxLevel = 5;
+        p.stalePolicy = "drop";
+        p.importanceWeightCap = 0;
+        p.loraRank = 0;
+        p.loraAlpha = 16;
+        p.loraTargets = List.of("all-linear");
         return p;
     }
 
@@ -107,6 +112,35 @@ class LearnerConfigTest {
         p = valid();
         p.promptFormat = "xml";
         assertEquals("ares.learner.prompt-format", keyOf(p));
+        p = valid();
+        p.stalePolicy = "keep";
+        assertEquals("ares.learner.stale-policy", keyOf(p));
+        p = valid();
+        p.importanceWeightCap = 0.5;
+        assertEquals("ares.learner.importance-weight-cap", keyOf(p));
+        p = valid();
+        p.loraRank = -2;
+        assertEquals("ares.learner.lora-rank", keyOf(p));
+        p = valid();
+        p.loraRank = 8;
+        p.loraTargets = List.of("attention");
+        assertEquals("ares.learner.lora-targets", keyOf(p));
+    }
+
+    @Test
+    void stalePolicyCapAndLoraReachTheSettings() {
+        LearnerLoopProducer p = valid();
+        p.stalePolicy = "divert";
+        p.importanceWeightCap = 2.0;
+        p.loraRank = 8;
+        p.loraAlpha = 32;
+        p.loraTargets = List.of("q_proj", "v_proj");
+        LoopSettings s = p.settings();
+        assertEquals(dev.ares.core.learner.StalePolicy.DIVERT, s.stalePolicy());
+        assertEquals(2.0, s.trainer().importanceWeightCap());
+        assertEquals(8, s.lora().rank());
+        assertEquals(4.0, s.lora().config(null).scaling(), 1e-12);
+        assertEquals(List.of("q_proj", "v_proj"), s.lora().config(null).targetModules());
     }
 
     @Test
