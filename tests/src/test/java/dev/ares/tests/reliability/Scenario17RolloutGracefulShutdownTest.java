@@ -100,7 +100,7 @@ class Scenario17RolloutGracefulShutdownTest {
         stack.start(ROLLOUT, Map.of("ares.model.dir", stack.tinyModel().toString()));
         awaitReady(stack.url(ROLLOUT));
         String run = "s17-gen-" + UUID.randomUUID().toString().substring(0, 8);
-        List<RolloutRequest> requests = requests(run, 900);
+        List<RolloutRequest> requests = requests(run, 400);
         double publishedBefore = metric(stack.url(ROLLOUT), "ares_rollout_groups_total", "");
         sendAndAwaitReceived(requests);
         double published = metric(stack.url(ROLLOUT), "ares_rollout_groups_total", "") - publishedBefore;
