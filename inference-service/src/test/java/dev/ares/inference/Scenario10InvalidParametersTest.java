@@ -77,6 +77,17 @@ class Scenario10InvalidParametersTest {
                 .post("/v1/chat/completions").then().statusCode(400).body("error.param", equalTo("messages[0].role"));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"messages\":[]} | messages",
+            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{}}]}]} | messages[0].content[0].type",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":\"hot\"} | temperature"})
+    void emptyMessagesUnknownPartTypesAndWrongTypes(String body, String param) {
+        given().contentType(ContentType.JSON).body(body).post("/v1/chat/completions")
+                .then().statusCode(400).body("error.type", equalTo("invalid_request_error")).body("error.param", equalTo(param))
+                .body("error.message", notNullValue());
+    }
+
     private static String imageBody(String url) {
         return "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is it?\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + url + "\"}}]}]}";
