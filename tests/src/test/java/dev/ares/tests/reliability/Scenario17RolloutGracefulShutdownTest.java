@@ -59,7 +59,8 @@ class Scenario17RolloutGracefulShutdownTest {
 
     @BeforeAll
     static void start() throws IOException {
-        stack = PackagedStack.broker("ares-s17")
+        stack = PackagedStack.broker("ares-s17"); // assigned first: @AfterAll stops the broker if a start fails
+        stack
                 // one poll hands all ten requests to ten concurrent workers, and they meet in one generation batch
                 .with(ROLLOUT, "mp.messaging.incoming.requests.max.poll.records", Integer.toString(GROUPS))
                 .with(ROLLOUT, "smallrye.messaging.worker.rollout-requests.max-concurrency", Integer.toString(GROUPS))
