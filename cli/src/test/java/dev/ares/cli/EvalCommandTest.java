@@ -150,7 +150,7 @@ class EvalCommandTest {
             {"--model", m, "--n", "0"}, {"--n must be >= 1"},
             {"--model", m, "--levels", "1,7"}, {"7 is not in 1..5"},
             {"--model", m, "--families", "addition,nope"}, {"unknown task family 'nope'"},
-            {"--model", m, "--families", "shape_count"}, {"no text family left"},
+            {"--model", m, "--families", "shape_count"}, {"text-only model"},
             {"--model", m, "--temperature", "-1"}, {"--temperature must be finite and >= 0"},
             {"--model", m, "--max-new-tokens", "0"}, {"--max-new-tokens must be >= 1"},
             {"--model", m, "--prompt", "fancy"}, {"--prompt must be ares or bare"},
