@@ -19,7 +19,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,19 +47,8 @@ class Scenario05DuplicateDeliveryTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Path root = Path.of(System.getProperty("java.io.tmpdir"), "ares-learner-dup-" + UUID.randomUUID());
-            return Map.ofEntries(Map.entry("quarkus.arc.exclude-types", FakeLearnerLoop.class.getName()),
-                    Map.entry("ares.learner.model-dir", LearnerConfigTest.FIXTURE.toString()),
-                    Map.entry("ares.checkpoints.root", root.toString()),
-                    Map.entry("ares.learner.run-id", RUN),
-                    Map.entry("ares.learner.model-name", "tiny-dup"),
-                    Map.entry("ares.learner.groups-per-step", "2"),
-                    Map.entry("ares.learner.n", "2"),
-                    Map.entry("ares.learner.branch-budget", "1"),
-                    Map.entry("ares.learner.max-staleness", "2"),
-                    Map.entry("ares.learner.max-new-tokens", "8"),
-                    Map.entry("ares.learner.lr", "1e-3"),
-                    Map.entry("ares.learner.schedule-every", "1s"));
+            Map<String, String> m = RealLearnerOverrides.of(RUN, "tiny-dup", 2);
+            return m;
         }
     }
 

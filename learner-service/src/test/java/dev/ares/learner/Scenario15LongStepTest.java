@@ -18,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,21 +50,10 @@ class Scenario15LongStepTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Path root = Path.of(System.getProperty("java.io.tmpdir"), "ares-learner-long-" + UUID.randomUUID());
-            return Map.ofEntries(Map.entry("quarkus.arc.exclude-types", FakeLearnerLoop.class.getName()),
-                    Map.entry("ares.learner.model-dir", LearnerConfigTest.FIXTURE.toString()),
-                    Map.entry("ares.checkpoints.root", root.toString()),
-                    Map.entry("ares.learner.run-id", RUN),
-                    Map.entry("ares.learner.model-name", "tiny-long"),
-                    Map.entry("ares.learner.groups-per-step", "2"),
-                    Map.entry("ares.learner.n", "2"),
-                    Map.entry("ares.learner.branch-budget", "1"),
-                    Map.entry("ares.learner.max-staleness", "2"),
-                    Map.entry("ares.learner.max-new-tokens", "8"),
-                    Map.entry("ares.learner.lr", "1e-3"),
-                    Map.entry("ares.learner.schedule-every", "1s"),
-                    Map.entry("mp.messaging.incoming.scored.group.id", "ares-learner-" + UUID.randomUUID()),
-                    Map.entry("mp.messaging.incoming.scored.max.poll.interval.ms", "5000"));
+            Map<String, String> m = RealLearnerOverrides.of(RUN, "tiny-long", 2);
+            m.put("mp.messaging.incoming.scored.group.id", "ares-learner-" + UUID.randomUUID());
+            m.put("mp.messaging.incoming.scored.max.poll.interval.ms", "5000");
+            return m;
         }
     }
 
