@@ -130,6 +130,11 @@ public final class LoadedPolicy {
         return tokenizer.specialId(token);
     }
 
+    /** The model's chat template (read-only use, e.g. {@link ImageChatPrompt} renders image parts with it). */
+    public ChatTemplate template() {
+        return template;
+    }
+
     /** Chat messages rendered by the model's template (with the generation prompt) and encoded. */
     public int[] encodeChat(List<ChatMessage> messages) {
         return tokenizer.encode(template.render(messages, true));
@@ -188,27 +193,10 @@ public final class LoadedPolicy {
      */
     public List<GenerationResult> sampleWithImages(String userText, List<byte[]> images, SamplingParams sampling,
                                                    int n, int topLogprobs) {
-        if (!(model instanceof Qwen25VlModel vl)) {
-            throw new IllegalArgumentException(dir + " holds a " + model.config().modelType()
-                    + " model, which takes text only; images need a qwen2_5_vl model");
-        }
-        ImageSftData.UserParts parts = ImageSftData.userParts(userText);
-        if (parts.images() != 0 && parts.images() != images.size()) {
-            throw new IllegalArgumentException("the user text has " + parts.images() + " image placeholders but "
-                    + images.size() + " images were given");
-        }
-        List<RgbImage> decoded = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            try {
-                decoded.add(RgbImage.decode(images.get(i), "image " + i));
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("image " + i + ": " + e.getMessage(), e);
-            }
-        }
-        ImageFeatures one = new Qwen2VlImageProcessor(ImageProcessorConfig.load(dir)).process(decoded);
-        int[] prompt = ImagePrompts.expandImagePads(
-                tokenizer.encode(ImagePrompts.userTurn(template, images.size(), parts.text(), true)), one.grids(),
-                vl.vlConfig());
+        Qwen25VlModel vl = visionModel();
+        ImagePrompt ip = imagePrompt(userText, images);
+        int[] prompt = ip.ids();
+        ImageFeatures one = ip.images();
         int context = model.config().maxPositionEmbeddings();
         if (prompt.length + sampling.maxNewTokens() > context) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens "
@@ -224,6 +212,56 @@ public final class LoadedPolicy {
             return new MultimodalGenerator(vl, tokenizer::decode).generate(prompts, ImageFeatures.concat(all),
                     GenerationParams.of(sampling, eosIds).withTopLogprobs(topLogprobs));
         }
+    }
+
+    /**
+     * A user turn with images, ready for a multimodal prefill: the prompt ids and the processed images.
+     *
+     * @param ids    the chat-encoded user turn (with the generation prompt), each image's pad run expanded to its
+     *               token count
+     * @param images the images processed with the folder's {@code preprocessor_config.json}, in pad-run order
+     */
+    public record ImagePrompt(int[] ids, ImageFeatures images) {
+    }
+
+    /**
+     * Encodes one user turn with images for a Qwen2.5-VL model (docs/vision.md): the EasyR1 {@code <image>}
+     * placeholders are removed from the text, the chat template writes one image part per image (before the text),
+     * the images are decoded and processed, and each pad run is expanded to its image's token count.
+     *
+     * @param userText user text holding one {@code <image>} placeholder per image, or none
+     * @param images   encoded images (PNG, JPEG, ...), in order, at least one
+     * @throws IllegalArgumentException when the model is not a Qwen2.5-VL model, an image cannot be decoded (naming
+     *                                  its index) or the placeholder count is neither 0 nor the image count
+     */
+    public ImagePrompt imagePrompt(String userText, List<byte[]> images) {
+        Qwen25VlModel vl = visionModel();
+        ImageSftData.UserParts parts = ImageSftData.userParts(userText);
+        if (parts.images() != 0 && parts.images() != images.size()) {
+            throw new IllegalArgumentException("the user text has " + parts.images() + " image placeholders but "
+                    + images.size() + " images were given");
+        }
+        List<RgbImage> decoded = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                decoded.add(RgbImage.decode(images.get(i), "image " + i));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("image " + i + ": " + e.getMessage(), e);
+            }
+        }
+        ImageFeatures features = new Qwen2VlImageProcessor(ImageProcessorConfig.load(dir)).process(decoded);
+        int[] ids = ImagePrompts.expandImagePads(
+                tokenizer.encode(ImagePrompts.userTurn(template, images.size(), parts.text(), true)), features.grids(),
+                vl.vlConfig());
+        return new ImagePrompt(ids, features);
+    }
+
+    private Qwen25VlModel visionModel() {
+        if (!(model instanceof Qwen25VlModel vl)) {
+            throw new IllegalArgumentException(dir + " holds a " + model.config().modelType()
+                    + " model, which takes text only; images need a qwen2_5_vl model");
+        }
+        return vl;
     }
 
     /** Takes a lease; false when the policy has already been closed. */

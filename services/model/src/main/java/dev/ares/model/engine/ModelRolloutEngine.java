@@ -1,6 +1,7 @@
 package dev.ares.model.engine;
 
 import dev.ares.core.compute.Readiness;
+import dev.ares.core.io.ImageBlobs;
 import dev.ares.core.compute.RolloutEngine;
 import dev.ares.core.protocol.CheckpointEvent;
 import dev.ares.core.protocol.ExplorationMode;
@@ -15,6 +16,8 @@ import dev.ares.model.generation.BranchingGenerator;
 import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.generation.GenerationResult;
 import dev.ares.model.generation.HweWindow;
+import dev.ares.model.vision.ImageFeatures;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +34,15 @@ import java.util.Map;
  * untruncated logprobs at temperature 1, exact entropies at the sampling temperature, trigger flags of the sampled
  * tokens, branch parent and position, and the policy version that generated it. Trajectory {@code j} of group
  * {@code g} has id {@code g/j}; a branch names its parent by that id.
+ *
+ * <p>Image prompts (Qwen2.5-VL; docs/rollout.md "Image prompts"): a request whose prompt has {@code imageRefs} is
+ * one user turn whose text holds an EasyR1 {@code <image>} placeholder per image (or none). Each reference is read
+ * from the blob root ({@code ares.blobs.root}) by {@link ImageBlobs#read}, which checks the content hash; the
+ * images are processed with the policy's {@code preprocessor_config.json}, the prompt's image-pad runs expanded,
+ * and the group is prefilled with its images ({@link BranchingGenerator}, M-RoPE), in a decode batch with any other
+ * groups of the same sampling parameters, text or image, {@code iid} or {@code hwe-branch}. A reference that is
+ * missing, malformed, outside the root or whose content does not match its hash fails only its request, with an
+ * {@link ImageInputException} naming the reference. {@link RolloutGroup#promptTokenIds()} is the expanded prompt.
  */
 public final class ModelRolloutEngine implements RolloutEngine {
     /** Trajectories per decode batch unless configured. */
@@ -38,6 +50,7 @@ public final class ModelRolloutEngine implements RolloutEngine {
     private final PolicyHolder policy;
     private final HweWindow window;
     private final int maxBatchRows;
+    private final Path blobsRoot;
 
     /** The code's window (4 tokens after the trigger) and {@link #DEFAULT_MAX_BATCH_ROWS}. */
     public ModelRolloutEngine(PolicyHolder policy) {
@@ -50,12 +63,23 @@ public final class ModelRolloutEngine implements RolloutEngine {
      * @param maxBatchRows most trajectories decoded together, {@code >= 1} (a larger group still runs, alone)
      */
     public ModelRolloutEngine(PolicyHolder policy, HweWindow window, int maxBatchRows) {
+        this(policy, window, maxBatchRows, null);
+    }
+
+    /**
+     * @param window       the HWE window the branch decision uses; configure it as the reward service scores
+     * @param maxBatchRows most trajectories decoded together, {@code >= 1} (a larger group still runs, alone)
+     * @param blobsRoot    where prompts' image references are resolved ({@code ares.blobs.root}), or null: requests
+     *                     with images are then refused (each with an {@link ImageInputException})
+     */
+    public ModelRolloutEngine(PolicyHolder policy, HweWindow window, int maxBatchRows, Path blobsRoot) {
         if (maxBatchRows < 1) {
             throw new IllegalArgumentException("maxBatchRows must be >= 1, got " + maxBatchRows);
         }
         this.policy = policy;
         this.window = window;
         this.maxBatchRows = maxBatchRows;
+        this.blobsRoot = blobsRoot;
     }
 
     @Override
@@ -72,11 +96,14 @@ public final class ModelRolloutEngine implements RolloutEngine {
         return policy.withPolicy(p -> {
             Outcome[] out = new Outcome[requests.size()];
             int[][] prompts = new int[requests.size()][];
+            ImageFeatures[] images = new ImageFeatures[requests.size()];
             Map<SamplingParams, List<Integer>> compatible = new LinkedHashMap<>();
             for (int i = 0; i < requests.size(); i++) {
                 RolloutRequest r = requests.get(i);
                 try {
-                    prompts[i] = prompt(p, r);
+                    Encoded enc = prompt(p, r);
+                    prompts[i] = enc.ids();
+                    images[i] = enc.images();
                     SamplingParams sp = r.sampling();
                     SamplingParams key = new SamplingParams(sp.temperature(), sp.topP(), sp.topK(), sp.maxNewTokens(), 0,
                             sp.stop());
@@ -91,27 +118,34 @@ public final class ModelRolloutEngine implements RolloutEngine {
                 for (int i : e.getValue()) {
                     int n = requests.get(i).n();
                     if (!batch.isEmpty() && rows + n > maxBatchRows) {
-                        run(p, e.getKey(), batch, requests, prompts, out);
+                        run(p, e.getKey(), batch, requests, prompts, images, out);
                         batch = new ArrayList<>();
                         rows = 0;
                     }
                     batch.add(i);
                     rows += n;
                 }
-                run(p, e.getKey(), batch, requests, prompts, out);
+                run(p, e.getKey(), batch, requests, prompts, images, out);
             }
             return List.of(out);
         });
     }
 
-    /** The chat-encoded prompt, checked against the vocabulary and the context. */
-    private static int[] prompt(LoadedPolicy p, RolloutRequest r) {
-        if (!r.prompt().imageRefs().isEmpty()) {
-            throw new IllegalArgumentException("request " + r.requestId() + ": the prompt references "
-                    + r.prompt().imageRefs().size() + " image(s); rollouts are generated from text only so far "
-                    + "(docs/vision.md, what is missing), so the images would be silently dropped");
+    /** A request's prompt ids and its processed images (null for a text prompt). */
+    private record Encoded(int[] ids, ImageFeatures images) {
+    }
+
+    /** The chat-encoded prompt (with its images), checked against the vocabulary and the context. */
+    private Encoded prompt(LoadedPolicy p, RolloutRequest r) {
+        int[] prompt;
+        ImageFeatures features = null;
+        if (r.prompt().imageRefs().isEmpty()) {
+            prompt = p.encodeChat(r.prompt().messages());
+        } else {
+            LoadedPolicy.ImagePrompt ip = imagePrompt(p, r);
+            prompt = ip.ids();
+            features = ip.images();
         }
-        int[] prompt = p.encodeChat(r.prompt().messages());
         for (int t = 0; t < prompt.length; t++) {
             if (prompt[t] < 0 || prompt[t] >= p.vocabSize()) {
                 throw new IllegalArgumentException("request " + r.requestId() + ": prompt token " + prompt[t] + " at index "
@@ -128,13 +162,49 @@ public final class ModelRolloutEngine implements RolloutEngine {
             throw new IllegalArgumentException("the trigger table covers " + p.triggers().size() + " ids but the model "
                     + "samples " + p.vocabSize() + ": the tokenizer does not fit the model");
         }
-        return prompt;
+        return new Encoded(prompt, features);
+    }
+
+    /** Reads, checks and processes a request's images and encodes its user turn with them. */
+    private LoadedPolicy.ImagePrompt imagePrompt(LoadedPolicy p, RolloutRequest r) {
+        List<String> refs = r.prompt().imageRefs();
+        String first = "request " + r.requestId() + " Prompt.imageRefs[0] " + refs.get(0);
+        if (blobsRoot == null) {
+            throw new ImageInputException(refs.get(0), first + ": no blob root is configured (ares.blobs.root), so "
+                    + "the image cannot be read and the request is refused rather than generated without it");
+        }
+        if (r.prompt().messages().size() != 1 || !"user".equals(r.prompt().messages().get(0).role())) {
+            throw new ImageInputException(refs.get(0), "request " + r.requestId() + ": a prompt with images must be "
+                    + "one user turn (its text with an <image> placeholder per image), got "
+                    + r.prompt().messages().size() + " message(s)");
+        }
+        List<byte[]> bytes = new ArrayList<>(refs.size());
+        for (int k = 0; k < refs.size(); k++) {
+            String field = "request " + r.requestId() + " Prompt.imageRefs[" + k + "]";
+            try {
+                bytes.add(ImageBlobs.read(blobsRoot, refs.get(k), field));
+            } catch (RuntimeException e) {
+                // missing file (UncheckedIOException), content not matching its hash (IllegalStateException),
+                // malformed or escaping reference (PathRefusedException)
+                throw new ImageInputException(refs.get(k), field + " " + refs.get(k) + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return p.imagePrompt(r.prompt().messages().get(0).content(), bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ImageInputException(refs.get(0), "request " + r.requestId() + " with images " + refs + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private void run(LoadedPolicy p, SamplingParams shared, List<Integer> batch, List<RolloutRequest> requests,
-                     int[][] prompts, Outcome[] out) {
+                     int[][] prompts, ImageFeatures[] images, Outcome[] out) {
         List<BranchGroup> groups = new ArrayList<>(batch.size());
+        List<ImageFeatures> groupImages = new ArrayList<>(batch.size());
+        boolean anyImages = false;
         for (int i : batch) {
+            groupImages.add(images[i]);
+            anyImages |= images[i] != null;
             RolloutRequest r = requests.get(i);
             boolean branch = r.explorationMode() == ExplorationMode.HWE_BRANCH;
             groups.add(new BranchGroup(prompts[i], r.n(), branch ? r.branchBudget() : 0,
@@ -145,7 +215,8 @@ public final class ModelRolloutEngine implements RolloutEngine {
         List<List<BranchedSample>> samples;
         // one generation at a time per model
         synchronized (p.model()) {
-            samples = new BranchingGenerator(p.model(), p::decode).generate(groups, params, p.triggers(), window);
+            samples = new BranchingGenerator(p.model(), p::decode).generate(groups, anyImages ? groupImages : null,
+                    params, p.triggers(), window);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         for (int k = 0; k < batch.size(); k++) {

@@ -9,7 +9,9 @@ import dev.ares.core.aepo.Windows;
 import dev.ares.core.protocol.FinishReason;
 import dev.ares.core.trigger.TriggerTable;
 import dev.ares.model.qwen.KvCache;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenModel;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,13 @@ import java.util.function.Function;
  * ({@code G} the 64-bit golden ratio, as {@link Generator}), a branch from
  * {@code SplittableRandom(s + G (j + 1) + S (a + 1))}; with budget 0 a group reproduces {@link Generator#generate}
  * of the same seed. Not thread-safe for one model: callers serialise generations.
+ *
+ * <p>Images (Qwen2.5-VL, docs/rollout.md "Image prompts"): groups may carry processed images. The prefill is then
+ * one multimodal forward ({@link Qwen25VlModel#forwardMultimodal}, M-RoPE) over every row, each row with its
+ * group's images, which leaves each cache row's next position at its largest prompt position + 1. The decode
+ * steps are the text model's one-token steps from there. A branch copies its parent's cache row and continues at
+ * the parent's position for the anchor token: {@link KvCache#branchRow} counts copied real tokens, so the row's
+ * RoPE delta ({@code next position - real tokens}, 0 for a text row) is added on the branch's first step.
  */
 public final class BranchingGenerator {
     static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -68,7 +77,24 @@ public final class BranchingGenerator {
      */
     public List<List<BranchedSample>> generate(List<BranchGroup> groups, GenerationParams params, TriggerTable triggers,
                                                HweWindow window) {
+        return generate(groups, null, params, triggers, window);
+    }
+
+    /**
+     * As {@link #generate(List, GenerationParams, TriggerTable, HweWindow)} with images: {@code images.get(g)} holds
+     * the processed images of group {@code g} in the order of its prompt's image-pad runs (each run already
+     * expanded to the image's token count), or null for a text group. Every row of the group is prefilled with
+     * those images.
+     *
+     * @param images one entry per group (null entries for text groups), or null when no group has images
+     * @throws IllegalArgumentException additionally when images are given to a model that is not a
+     *     {@link Qwen25VlModel}, the list size differs from the group count, or a prompt's pad runs do not match its
+     *     images
+     */
+    public List<List<BranchedSample>> generate(List<BranchGroup> groups, List<ImageFeatures> images,
+                                               GenerationParams params, TriggerTable triggers, HweWindow window) {
         check(groups, params, triggers);
+        ImageFeatures batchImages = batchImages(groups, images);
         if (groups.isEmpty()) {
             return List.of();
         }
@@ -113,8 +139,19 @@ public final class BranchingGenerator {
         try (KvCache cache = model.newCache(rows, longest + max + window.width());
              NDManager m = model.manager().newSubManager()) {
             Shape shape = new Shape(rows, longest);
-            NDArray logits = model.forward(m.create(ids, shape), m.create(pos, shape), m.create(mask, shape), cache, true);
-            decode(cache, logits, groups, row, reserved, longest, params, triggers, window, m);
+            NDArray logits = batchImages == null
+                    ? model.forward(m.create(ids, shape), m.create(pos, shape), m.create(mask, shape), cache, true)
+                    : ((Qwen25VlModel) model).forwardMultimodal(m.create(ids, shape), m.create(mask, shape),
+                            batchImages, cache, true);
+            // RoPE delta of each row: next position minus real tokens (0 for text prompts, which take 0, 1, ...)
+            long[] delta = new long[rows];
+            r = 0;
+            for (BranchGroup g : groups) {
+                for (int j = 0; j < g.n(); j++, r++) {
+                    delta[r] = cache.nextPosition(r) - g.prompt().length;
+                }
+            }
+            decode(cache, logits, groups, row, reserved, longest, params, triggers, window, delta, m);
         }
         List<List<BranchedSample>> out = new ArrayList<>(groups.size());
         r = 0;
@@ -130,7 +167,7 @@ public final class BranchingGenerator {
 
     private void decode(KvCache cache, NDArray first, List<BranchGroup> groups, BranchRow[] row,
                         List<ArrayDeque<Integer>> reserved, int longest, GenerationParams params, TriggerTable triggers,
-                        HweWindow window, NDManager m) {
+                        HweWindow window, long[] delta, NDManager m) {
         int b = row.length;
         int max = params.maxNewTokens();
         int[] budget = new int[groups.size()];
@@ -142,6 +179,8 @@ public final class BranchingGenerator {
         float[] u = new float[b];
         int[] next = new int[b];
         NDArray logits = first;
+        // per row, added to the cache's next position on the next step only (a branch's first step)
+        long[] shift = new long[b];
         int active = b;
         while (active > 0) {
             for (int i = 0; i < b; i++) {
@@ -193,28 +232,62 @@ public final class BranchingGenerator {
                 dst.becomeBranchOf(src, a + 1, new SplittableRandom(seed));
                 // the cache holds the source's prompt and tokens [0, a) in slots [0, longest + a); token a is fed next
                 cache.branchRow(f[0], longest + a, f[2]);
+                // branchRow sets the row's next position to its real-token count; the source's RoPE delta (from a
+                // multimodal prompt) continues it at the source's position of token a
+                shift[f[2]] = delta[f[0]];
+                delta[f[2]] = delta[f[0]];
                 next[f[2]] = src.ids[a];
             }
             if (active == 0) {
                 break;
             }
-            logits = step(cache, next, m);
+            logits = step(cache, next, shift, m);
+            Arrays.fill(shift, 0L);
         }
     }
 
     /** Feeds one token per row at each row's next position; returns {@code [B, 1, V]} logits. */
-    private NDArray step(KvCache cache, int[] tokens, NDManager m) {
+    private NDArray step(KvCache cache, int[] tokens, long[] shift, NDManager m) {
         long[] ids = new long[tokens.length];
+        long[] pos = cache.nextPositions();
         for (int i = 0; i < tokens.length; i++) {
             ids[i] = tokens[i];
+            pos[i] += shift[i];
         }
         try (NDScope scope = new NDScope()) {
             Shape shape = new Shape(tokens.length, 1);
-            NDArray logits = model.forward(m.create(ids, shape), m.create(cache.nextPositions(), shape),
+            NDArray logits = model.forward(m.create(ids, shape), m.create(pos, shape),
                     m.ones(shape, DataType.BOOLEAN), cache, true);
             NDScope.unregister(logits);
             return logits;
         }
+    }
+
+    /** The images of every row, group by group (each group's images once per row), or null when none. */
+    private ImageFeatures batchImages(List<BranchGroup> groups, List<ImageFeatures> images) {
+        if (images == null) {
+            return null;
+        }
+        if (images.size() != groups.size()) {
+            throw new IllegalArgumentException(images.size() + " image entries for " + groups.size() + " groups");
+        }
+        List<ImageFeatures> all = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            ImageFeatures f = images.get(g);
+            if (f != null && !f.grids().isEmpty()) {
+                for (int j = 0; j < groups.get(g).n(); j++) {
+                    all.add(f);
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            return null;
+        }
+        if (!(model instanceof Qwen25VlModel)) {
+            throw new IllegalArgumentException("a " + model.config().modelType() + " model takes text only; image "
+                    + "prompts need a qwen2_5_vl model");
+        }
+        return ImageFeatures.concat(all);
     }
 
     private boolean hitsStop(BranchRow x, GenerationParams params) {
