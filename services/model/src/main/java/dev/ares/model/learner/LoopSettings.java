@@ -23,10 +23,14 @@ import java.nio.file.Path;
  * @param stalePolicy     what happens to over-stale groups ({@code ares.learner.stale-policy}): dropped, or diverted
  *                        to the loop's {@link StaleSink}; counted as stale either way
  * @param lora            full fine-tuning or LoRA adapters ({@code ares.learner.lora-rank} and friends)
+ * @param blobsRoot       the image blob store ({@code ares.blobs.root}) where image prompts' PNGs are stored and read
+ *                        back to train on image groups, or null for text curricula only
+ * @param visionTrainable whether a Qwen2.5-VL policy's vision tower is trained ({@code ares.learner.vision}
+ *                        {@code trainable}) or frozen (the default, {@code frozen})
  */
 public record LoopSettings(String modelName, Path initialDir, Path checkpointsRoot, int checkpointEvery,
                            int keepCheckpoints, DeviceSpec device, ScheduleConfig schedule, TrainerConfig trainer,
-                           StalePolicy stalePolicy, LoraSettings lora) {
+                           StalePolicy stalePolicy, LoraSettings lora, Path blobsRoot, boolean visionTrainable) {
 
     /** Validates, naming the key of a bad value. */
     public LoopSettings {
@@ -50,6 +54,14 @@ public record LoopSettings(String modelName, Path initialDir, Path checkpointsRo
         }
     }
 
+    /** Text-only settings (no blob root, vision frozen). */
+    public LoopSettings(String modelName, Path initialDir, Path checkpointsRoot, int checkpointEvery,
+                        int keepCheckpoints, DeviceSpec device, ScheduleConfig schedule, TrainerConfig trainer,
+                        StalePolicy stalePolicy, LoraSettings lora) {
+        this(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device, schedule, trainer,
+                stalePolicy, lora, null, false);
+    }
+
     /** Settings that drop stale groups and train all weights. */
     public LoopSettings(String modelName, Path initialDir, Path checkpointsRoot, int checkpointEvery,
                         int keepCheckpoints, DeviceSpec device, ScheduleConfig schedule, TrainerConfig trainer) {
@@ -60,19 +72,25 @@ public record LoopSettings(String modelName, Path initialDir, Path checkpointsRo
     /** These settings with another stale policy. */
     public LoopSettings withStalePolicy(StalePolicy policy) {
         return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
-                schedule, trainer, policy, lora);
+                schedule, trainer, policy, lora, blobsRoot, visionTrainable);
     }
 
     /** These settings with other trainer settings. */
     public LoopSettings withTrainer(TrainerConfig other) {
         return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
-                schedule, other, stalePolicy, lora);
+                schedule, other, stalePolicy, lora, blobsRoot, visionTrainable);
     }
 
     /** These settings with LoRA (or full) training. */
     public LoopSettings withLora(LoraSettings other) {
         return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
-                schedule, trainer, stalePolicy, other);
+                schedule, trainer, stalePolicy, other, blobsRoot, visionTrainable);
+    }
+
+    /** These settings with an image blob root (or null) and the vision tower trainable or frozen. */
+    public LoopSettings withImages(Path root, boolean trainVision) {
+        return new LoopSettings(modelName, initialDir, checkpointsRoot, checkpointEvery, keepCheckpoints, device,
+                schedule, trainer, stalePolicy, lora, root, trainVision);
     }
 
     /** This run's checkpoint store directory, {@code <checkpointsRoot>/<run id>}. */

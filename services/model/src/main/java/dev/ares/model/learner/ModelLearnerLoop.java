@@ -19,6 +19,7 @@ import dev.ares.core.protocol.RolloutRequest;
 import dev.ares.core.protocol.ScoredBatch;
 import dev.ares.core.protocol.TrainEvent;
 import dev.ares.model.lora.LoraAdapters;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenModel;
 import dev.ares.model.train.PolicyWriter;
 import dev.ares.model.weights.SafetensorsDType;
@@ -56,12 +57,17 @@ import java.util.TreeMap;
  * <p>Over-stale groups are counted as stale and, with {@link StalePolicy#DIVERT}, handed to the
  * {@link #setStaleSink stale sink} before the batch is recorded. {@link #setFaultHook} installs a test hook at the
  * crash points of reliability.md scenario 1.
+ *
+ * <p>Image curricula (Qwen2.5-VL): the trainer gets the images of each group from the request the loop scheduled
+ * for it ({@link PromptImages}, blobs under {@link LoopSettings#blobsRoot()}); the policy's vision tower is trained
+ * or frozen by {@link LoopSettings#visionTrainable()}.
  */
 public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelLearnerLoop.class.getName());
 
     private final LoopSettings settings;
     private final LearnerBook book;
+    private final PromptSource prompts;
     private final CheckpointStore store;
     private final Optional<Checkpoint> resumeFrom;
     private final Optional<LearnerState> resumeState;
@@ -83,6 +89,7 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     public ModelLearnerLoop(LoopSettings settings, PromptSource prompts) {
         this.settings = settings;
         this.book = new LearnerBook(settings.schedule(), prompts);
+        this.prompts = prompts;
         this.store = new CheckpointStore(settings.runStore(), CheckpointListener.NONE,
                 (phase, version, dir) -> faultHook.atCheckpoint(phase, version, dir));
         store.cleanIncomplete();
@@ -129,6 +136,10 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             LoraAdapters a = null;
             PolicyTrainer t;
             try {
+                if (p instanceof Qwen25VlModel vl) {
+                    // before the trainer: its optimizer takes the parameters this choice selects
+                    vl.setVisionTrainable(settings.visionTrainable());
+                }
                 if (lora.enabled()) {
                     a = resumeFrom.isPresent()
                             ? LoraAdapters.load(resumeFrom.get().directory().resolve(LoraCheckpoint.ADAPTER_DIR), p)
@@ -136,6 +147,10 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
                     t = new PolicyTrainer(p, r, settings.trainer(), a.trainableParameters());
                 } else {
                     t = new PolicyTrainer(p, r, settings.trainer());
+                }
+                if (p instanceof Qwen25VlModel) {
+                    t.setImages(new PromptImages(prompts, settings.schedule(), settings.blobsRoot(),
+                            settings.initialDir()));
                 }
             } catch (RuntimeException e) {
                 p.close();

@@ -17,8 +17,10 @@ import dev.ares.core.learner.Triage;
 import dev.ares.core.protocol.ScoredBatch;
 import dev.ares.core.scoring.ControllerStateMap;
 import dev.ares.model.loss.AepoLoss;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenModel;
-import dev.ares.model.train.TokenScorer;
+import dev.ares.model.vision.ImageFeatures;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,13 +31,20 @@ import java.util.TreeMap;
  *
  * <p>Per step: the included trajectories become rows {@code prompt + response} ({@link TrainingRow}); rows are
  * packed into micro-batches of at most {@code tokenBudget} padded tokens; for each micro-batch the reference
- * log-probabilities are computed without gradients, the policy's with gradients (both via {@link TokenScorer} at
+ * log-probabilities are computed without gradients, the policy's with gradients (both via {@link dev.ares.model.train.TokenScorer} at
  * the sampling temperature), and {@link AepoLoss} gives L = L_clip(π_θ / π_old) + coef · agg(β_{d(i)} · ρ^{W} · k3)
  * over response tokens only. Micro-batch losses are weighted so their sum equals the loss of the whole batch under
  * the configured aggregation (token share for token-mean, sequence share for seq-mean-token-mean); gradients
  * accumulate; then {@link LearnerOptimizer} clips the global norm and steps AdamW. Last, the per-bucket KL
  * controller (κ_d on the non-window signal, or the official log-β on the sequence-mean KL) is updated from the
  * step's statistics; the new scales apply from the next step.
+ *
+ * <p>Image groups (Qwen2.5-VL; docs/learner.md "Image groups"): with {@link #setImages} the rows of a group whose
+ * prompt holds image pads carry the group's images, and a micro-batch with such rows is scored by one multimodal
+ * forward (M-RoPE) for the policy and for the reference alike, so π_θ, π_old and π_ref all see the image the rollout
+ * saw. A prompt with image pads whose images are unknown is refused, never scored as text. Whether the vision tower
+ * trains is the policy's {@link Qwen25VlModel#setVisionTrainable} at construction (its parameters are then in the
+ * optimizer).
  *
  * <p>Not thread-safe; the loop calls it from one thread.
  */
@@ -46,6 +55,7 @@ public final class PolicyTrainer {
     private final TrainerConfig cfg;
     private final LearnerOptimizer optimizer;
     private ControllerState klState;
+    private GroupImages images = GroupImages.NONE;
 
     /**
      * @param policy    the model to train (its parameters are updated in place)
@@ -74,6 +84,14 @@ public final class PolicyTrainer {
         KlConfig kl = cfg.kl();
         this.klState = ControllerState.initial(AepoConfig.of(Reading.CODE)).withBeta(BetaControllerState.initial(kl))
                 .withKappa(kl.kappaInit());
+    }
+
+    /**
+     * Where the images of image groups come from ({@link GroupImages#NONE} by default: a group whose prompt holds
+     * image pads is then refused).
+     */
+    public void setImages(GroupImages images) {
+        this.images = java.util.Objects.requireNonNull(images, "images");
     }
 
     /** The optimizer (for checkpointing its state). */
@@ -111,7 +129,7 @@ public final class PolicyTrainer {
         // switch it off so the reference pass builds no graph and the in-place AdamW update is allowed; the
         // gradient collector turns it on for the policy's forward and backward only.
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode());
+        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode(), TrainingImages.checked(policy, images, batch));
         if (rows.isEmpty()) {
             return StepMetrics.none();
         }
@@ -198,13 +216,14 @@ public final class PolicyTrainer {
             NDArray winA = anyWindow ? m.create(window, s) : null;
             NDArray advA = m.create(adv);
             NDArray betaA = m.create(beta);
+            ImageFeatures imgs = TrainingImages.ofRows(rows);
             NDArray ref = null;
             if (cfg.kl().coef() != 0.0) {
-                ref = TokenScorer.score(reference, idsA, posA, attnA, tgtA, cfg.temperature()).logprobs().stopGradient();
+                ref = ImageScorer.logprobs(reference, idsA, posA, attnA, tgtA, imgs, cfg.temperature()).stopGradient();
             }
             float[] logpHost;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logp = TokenScorer.score(policy, idsA, posA, attnA, tgtA, cfg.temperature()).logprobs();
+                NDArray logp = ImageScorer.logprobs(policy, idsA, posA, attnA, tgtA, imgs, cfg.temperature());
                 NDArray oldLogp = behA;
                 NDArray advIn = advA;
                 if (cfg.importanceWeightCap() > 0) {
@@ -234,6 +253,52 @@ public final class PolicyTrainer {
             float[] refHost = ref == null ? null : ref.toFloatArray();
             acc.klStats(rows, cols, logpHost, refHost, cfg.kl().estimator());
         }
+    }
+
+    /**
+     * The log-probabilities of every included response token under the current policy at the sampling temperature,
+     * without gradients and without changing anything: what the step takes as π_θ before its update (π_prox of the
+     * importance weights). Rows as in {@link #step}: group order, included trajectories with a response.
+     *
+     * @return one {@code [T]} array per row, nats
+     */
+    public List<float[]> policyLogprobs(ScoredBatch batch, List<Triage.TrainableGroup> groups) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode(), TrainingImages.checked(policy, images, batch));
+        List<float[]> out = new ArrayList<>(rows.size());
+        for (int[] range : TrainingRow.pack(rows, cfg.tokenBudget())) {
+            List<TrainingRow> mb = rows.subList(range[0], range[1]);
+            int b = mb.size();
+            int cols = mb.stream().mapToInt(TrainingRow::columns).max().orElseThrow();
+            long[] ids = new long[b * cols];
+            long[] targets = new long[b * cols];
+            long[] pos = new long[b * cols];
+            float[] attn = new float[b * cols];
+            for (int i = 0; i < b; i++) {
+                int[] x = mb.get(i).ids();
+                for (int c = 0; c < cols; c++) {
+                    pos[i * cols + c] = c;
+                    if (c < mb.get(i).columns()) {
+                        ids[i * cols + c] = x[c];
+                        targets[i * cols + c] = x[c + 1];
+                        attn[i * cols + c] = 1f;
+                    }
+                }
+            }
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+                 NDManager m = policy.manager().newSubManager()) {
+                Shape s = new Shape(b, cols);
+                float[] lp = ImageScorer.logprobs(policy, m.create(ids, s), m.create(pos, s), m.create(attn, s),
+                        m.create(targets, s), TrainingImages.ofRows(mb), cfg.temperature()).toFloatArray();
+                for (int i = 0; i < b; i++) {
+                    TrainingRow r = mb.get(i);
+                    float[] v = new float[r.responseLength()];
+                    System.arraycopy(lp, i * cols + r.promptLength() - 1, v, 0, v.length);
+                    out.add(v);
+                }
+            }
+        }
+        return out;
     }
 
     private static double share(KlDivergence.Aggregation agg, int rows, long tokens, Accumulator acc) {

@@ -8,6 +8,7 @@ import dev.ares.core.protocol.ScoredGroup;
 import dev.ares.core.protocol.Trajectory;
 import dev.ares.core.protocol.TrajectoryScore;
 import dev.ares.core.protocol.WindowSpan;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +27,18 @@ import java.util.List;
  * @param softCost       Σ max(0, H̄ − τ) over triggers with a complete window (second-chance KL), nats
  * @param reward         overall shaped reward (metrics)
  * @param hweCount       validated HWE events (metrics)
+ * @param images         the processed images the prompt's image-pad runs stand for (the group's, shared by its
+ *                       rows), or null for a text row
  */
 public record TrainingRow(int[] ids, int promptLength, float[] behaviourLogp, boolean[] window, double advantage,
-                          int bucket, boolean correct, double softCost, double reward, int hweCount) {
+                          int bucket, boolean correct, double softCost, double reward, int hweCount,
+                          ImageFeatures images) {
+
+    /** A text row. */
+    public TrainingRow(int[] ids, int promptLength, float[] behaviourLogp, boolean[] window, double advantage,
+                       int bucket, boolean correct, double softCost, double reward, int hweCount) {
+        this(ids, promptLength, behaviourLogp, window, advantage, bucket, correct, softCost, reward, hweCount, null);
+    }
 
     /** Response length T. */
     public int responseLength() {
@@ -52,6 +62,15 @@ public record TrainingRow(int[] ids, int promptLength, float[] behaviourLogp, bo
      */
     public static List<TrainingRow> of(ScoredBatch batch, List<Triage.TrainableGroup> groups, int window,
                                        Windows.Mode windowMode) {
+        return of(batch, groups, window, windowMode, GroupImages.NONE);
+    }
+
+    /**
+     * As {@link #of(ScoredBatch, List, int, Windows.Mode)}, each row carrying its group's images ({@code images}
+     * is asked once per group that has a row).
+     */
+    public static List<TrainingRow> of(ScoredBatch batch, List<Triage.TrainableGroup> groups, int window,
+                                       Windows.Mode windowMode, GroupImages images) {
         double tau = batch.stats().hweThreshold();
         List<TrainingRow> rows = new ArrayList<>();
         for (Triage.TrainableGroup tg : groups) {
@@ -62,10 +81,16 @@ public record TrainingRow(int[] ids, int promptLength, float[] behaviourLogp, bo
                         + " has no prompt tokens: the learner cannot score its first response token");
             }
             List<Trajectory> trajs = g.rollout().trajectories();
+            ImageFeatures groupImages = null;
+            boolean asked = false;
             for (int i = 0; i < trajs.size(); i++) {
                 Trajectory t = trajs.get(i);
                 if (!tg.include()[i] || t.length() == 0) {
                     continue;
+                }
+                if (!asked) {
+                    groupImages = images.of(g);
+                    asked = true;
                 }
                 TrajectoryScore s = g.trajectories().get(i);
                 int[] ids = new int[prompt.length + t.length()];
@@ -79,7 +104,7 @@ public record TrainingRow(int[] ids, int promptLength, float[] behaviourLogp, bo
                 }
                 rows.add(new TrainingRow(ids, prompt.length, t.sampledLogprobs(), win, s.advantage(),
                         g.bucket().ordinal(), s.accuracy() >= 0.5, softCost(t, tau, window, windowMode), s.reward(),
-                        s.hweCount()));
+                        s.hweCount(), groupImages));
             }
         }
         return rows;
