@@ -91,6 +91,14 @@ public interface ServingEngine {
         return new Load(0, 0, 0, 0, 0);
     }
 
+    /**
+     * Whether the served model takes images ({@link Request#images()}); a request with images to an engine that
+     * answers false is refused by the caller with a 400 that says so. This default: false (text-only).
+     */
+    default boolean acceptsImages() {
+        return false;
+    }
+
     /** Loads and verifies the checkpoint beside the current model, then switches; older versions are ignored. */
     void onCheckpoint(CheckpointEvent event);
 
@@ -104,10 +112,17 @@ public interface ServingEngine {
      * @param n           number of choices, at least 1
      * @param topLogprobs alternatives per token to return, 0 for none
      * @param logprobs    whether each choice reports its tokens' texts and log-probabilities ({@link Choice#tokens()})
+     * @param images      the request's images in prompt order (empty for text); see {@link ImagePart}
      */
     record Request(List<ChatMessage> messages, String promptText, int[] promptIds, SamplingParams sampling,
-                   int n, int topLogprobs, boolean logprobs) {
-        /** A request that asks for per-token log-probabilities exactly when {@code topLogprobs > 0}. */
+                   int n, int topLogprobs, boolean logprobs, List<ImagePart> images) {
+        /** A text-only request. */
+        public Request(List<ChatMessage> messages, String promptText, int[] promptIds, SamplingParams sampling,
+                       int n, int topLogprobs, boolean logprobs) {
+            this(messages, promptText, promptIds, sampling, n, topLogprobs, logprobs, List.of());
+        }
+
+        /** A text-only request that asks for per-token log-probabilities exactly when {@code topLogprobs > 0}. */
         public Request(List<ChatMessage> messages, String promptText, int[] promptIds, SamplingParams sampling, int n,
                        int topLogprobs) {
             this(messages, promptText, promptIds, sampling, n, topLogprobs, topLogprobs > 0);
@@ -118,6 +133,34 @@ public interface ServingEngine {
             if (set != 1) {
                 throw new IllegalArgumentException("exactly one of messages, prompt text or prompt ids must be given");
             }
+            images = images == null ? List.of() : List.copyOf(images);
+            int lastMessage = 0;
+            int lastOffset = 0;
+            for (int i = 0; i < images.size(); i++) {
+                ImagePart im = images.get(i);
+                if (messages == null) {
+                    if (im.message() != 0 || im.offset() != 0) {
+                        throw new IllegalArgumentException("image " + i + ": a prompt given as text or ids places its"
+                                + " images by their image-pad runs, so message and offset must be 0");
+                    }
+                    continue;
+                }
+                if (im.message() >= messages.size()) {
+                    throw new IllegalArgumentException("image " + i + " names message " + im.message() + " of "
+                            + messages.size());
+                }
+                if (im.offset() > messages.get(im.message()).content().length()) {
+                    throw new IllegalArgumentException("image " + i + " stands at offset " + im.offset() + " of message "
+                            + im.message() + ", whose content has " + messages.get(im.message()).content().length()
+                            + " characters");
+                }
+                if (im.message() < lastMessage || (im.message() == lastMessage && im.offset() < lastOffset)) {
+                    throw new IllegalArgumentException("image " + i + " comes before the image preceding it in the list;"
+                            + " images must be listed in prompt order");
+                }
+                lastMessage = im.message();
+                lastOffset = im.offset();
+            }
             if (sampling == null) {
                 throw new IllegalArgumentException("sampling parameters must be given");
             }
@@ -126,6 +169,28 @@ public interface ServingEngine {
             }
             if (topLogprobs < 0) {
                 throw new IllegalArgumentException("top_logprobs must be >= 0, got " + topLogprobs);
+            }
+        }
+    }
+
+    /**
+     * One image of a request (an OpenAI {@code image_url} part, issue 8): where it stands in the chat and its encoded
+     * bytes. For chat messages, the image part comes before character {@code offset} of message {@code message}'s
+     * content (the text parts of a message are concatenated into its content, so image and text parts keep their
+     * order); for a prompt given as text or ids both are 0 and the images fill the prompt's image-pad runs in list
+     * order.
+     *
+     * @param message index into {@link Request#messages()}, {@code >= 0}
+     * @param offset  character offset into that message's content, {@code >= 0}
+     * @param bytes   the encoded image (PNG, JPEG, GIF, BMP), non-empty
+     */
+    record ImagePart(int message, int offset, byte[] bytes) {
+        public ImagePart {
+            if (message < 0 || offset < 0) {
+                throw new IllegalArgumentException("image message and offset must be >= 0, got " + message + ", " + offset);
+            }
+            if (bytes == null || bytes.length == 0) {
+                throw new IllegalArgumentException("image bytes must be non-empty");
             }
         }
     }

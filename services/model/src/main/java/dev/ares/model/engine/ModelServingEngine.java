@@ -6,17 +6,20 @@ import dev.ares.core.protocol.CheckpointEvent;
 import dev.ares.core.protocol.FinishReason;
 import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.generation.TokenAlternative;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.serving.BatchScheduler;
 import dev.ares.model.serving.SampledToken;
 import dev.ares.model.serving.SchedulerLimits;
 import dev.ares.model.serving.SequenceListener;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * inference-service's compute step on the DJL runtime (architecture.md §7): chat messages through the model's
- * chat template, raw text, or token ids; every request joins the continuous batch of the policy served when it
+ * chat template, raw text, or token ids, with images for a Qwen2.5-VL model ({@link ImageChatPrompt}; image and
+ * text requests share the batch, docs/vision.md "Serving"); every request joins the continuous batch of the policy served when it
  * arrives ({@link BatchScheduler}). On a hot swap the next request starts a scheduler on the new policy; the old
  * scheduler finishes what it holds and then releases the old policy (its lease), so no request in flight fails.
  */
@@ -66,11 +69,20 @@ public final class ModelServingEngine implements ServingEngine, AutoCloseable {
                 if (s == null) {
                     return null;                                                     // a newer policy is served: retry
                 }
-                int[] prompt = request.promptIds() != null ? request.promptIds()
-                        : request.promptText() != null ? p.encode(request.promptText()) : p.encodeChat(request.messages());
+                int[] prompt;
+                ImageFeatures images = null;
+                if (request.images().isEmpty()) {
+                    prompt = request.promptIds() != null ? request.promptIds()
+                            : request.promptText() != null ? p.encode(request.promptText()) : p.encodeChat(request.messages());
+                } else {
+                    ImageChatPrompt.Prepared prepared = ImageChatPrompt.prepare(p, request);
+                    prompt = prepared.ids();
+                    images = prepared.images();
+                }
                 GenerationParams params = GenerationParams.of(request.sampling(), p.eosIds())
                         .withTopLogprobs(request.topLogprobs());
-                BatchScheduler.Ticket t = s.submit(prompt, params, request.n(), new Adapter(p, prompt, request, listener));
+                BatchScheduler.Ticket t = s.submit(prompt, images, params, request.n(),
+                        new Adapter(p, prompt, request, listener));
                 return t == null ? null : (Generation) t::cancel;
             });
             if (g != null) {
@@ -101,6 +113,16 @@ public final class ModelServingEngine implements ServingEngine, AutoCloseable {
             old.drain(oldPolicy::release);
         }
         return next;
+    }
+
+    /** True when the policy served now is a Qwen2.5-VL model (false while none is loaded). */
+    @Override
+    public boolean acceptsImages() {
+        try {
+            return policy.withPolicy(p -> p.model() instanceof Qwen25VlModel);
+        } catch (IllegalStateException notLoaded) {
+            return false;
+        }
     }
 
     @Override

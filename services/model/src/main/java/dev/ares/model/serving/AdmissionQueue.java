@@ -50,7 +50,8 @@ final class AdmissionQueue {
      * @return its job, or null when the scheduler is draining or closed
      * @throws ServingRejectedException when {@code maxQueue} requests already wait
      */
-    Job offer(int[] prompt, GenerationParams params, int n, SequenceListener listener) {
+    Job offer(int[] prompt, dev.ares.model.vision.ImageFeatures images, GenerationParams params, int n,
+              SequenceListener listener) {
         lock.lock();
         try {
             if (draining || closed) {
@@ -60,7 +61,7 @@ final class AdmissionQueue {
                 throw new ServingRejectedException(ServingRejectedException.Reason.QUEUE_FULL, "the request queue is full ("
                         + limits.maxQueue() + " waiting); retry later", limits.retryAfterSeconds());
             }
-            Job job = new Job(this::wake, prompt, params, n, listener, nanoClock.getAsLong());
+            Job job = new Job(this::wake, prompt, images, params, n, listener, nanoClock.getAsLong());
             queue.add(job);
             waiting = queue.size();
             work.signal();

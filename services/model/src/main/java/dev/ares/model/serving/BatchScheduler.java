@@ -3,7 +3,11 @@ package dev.ares.model.serving;
 import dev.ares.core.compute.ContextLengthExceededException;
 import dev.ares.core.compute.ServingRejectedException;
 import dev.ares.model.generation.GenerationParams;
+import dev.ares.model.qwen.Qwen25VlModel;
+import dev.ares.model.qwen.Qwen25VlPositions;
 import dev.ares.model.qwen.QwenModel;
+import dev.ares.model.vision.GridThw;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -87,6 +91,23 @@ public final class BatchScheduler implements AutoCloseable {
      * @throws ServingRejectedException       when {@code maxQueue} requests already wait
      */
     public Ticket submit(int[] prompt, GenerationParams params, int n, SequenceListener listener) {
+        return submit(prompt, null, params, n, listener);
+    }
+
+    /**
+     * Queues a request whose prompt holds images (issue 8, docs/vision.md "Serving"): a Qwen2.5-VL model prefills it
+     * with the images' vision-tower rows in place of its image pads and multimodal RoPE positions; the row's cache
+     * then carries its RoPE delta, so its decode steps are the ordinary ones and it shares the batch with text
+     * requests.
+     *
+     * @param prompt token ids with one run of {@link Qwen25VlModel#imageTokens} image pads per image
+     * @param images the processed images in the order of their pad runs, or null for a text prompt
+     * @throws IllegalArgumentException in addition to the cases of {@link #submit(int[], GenerationParams, int,
+     *                                  SequenceListener)}: images for a model that is not Qwen2.5-VL, or a prompt whose
+     *                                  image pads do not match its images (the message says how)
+     */
+    public Ticket submit(int[] prompt, ImageFeatures images, GenerationParams params, int n, SequenceListener listener) {
+        checkImages(prompt, images);
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt encodes to no tokens");
         }
@@ -103,7 +124,25 @@ public final class BatchScheduler implements AutoCloseable {
         if (n < 1 || n > limits.maxBatch()) {
             throw new IllegalArgumentException("'n' must be between 1 and the batch size " + limits.maxBatch() + ", got " + n);
         }
-        return queue.offer(prompt.clone(), params, n, listener);
+        return queue.offer(prompt.clone(), images, params, n, listener);
+    }
+
+    /**
+     * A prompt of a Qwen2.5-VL model must hold exactly its images' pad runs (a stray pad would fail the multimodal
+     * prefill of the whole batch); images need such a model.
+     */
+    private void checkImages(int[] prompt, ImageFeatures images) {
+        if (!(model instanceof Qwen25VlModel vl)) {
+            if (images != null) {
+                throw new IllegalArgumentException("the served " + model.config().modelType()
+                        + " model takes text only; images need a qwen2_5_vl model");
+            }
+            return;
+        }
+        List<GridThw> grids = images == null ? List.of() : images.grids();
+        int[] mask = new int[prompt.length];
+        java.util.Arrays.fill(mask, 1);
+        Qwen25VlPositions.compute(new int[][] {prompt}, new int[][] {mask}, grids, vl.vlConfig());
     }
 
     /** Requests waiting for a slot. */

@@ -10,7 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.generation.TokenSampler;
 import dev.ares.model.qwen.KvCache;
+import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.QwenModel;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,8 @@ import java.util.function.Function;
  * sequences ({@link Job.Row}), their packed KV cache and their pending logits {@code [rows, V]}. Touched by the
  * scheduler thread only; the counters and {@link #running()} may be read from any thread.
  *
- * <p>One {@link #step}: prefill the admitted prompts together (left-padded) into a fresh cache; sample one token for
+ * <p>One {@link #step}: prefill the admitted prompts together (left-padded) into a fresh cache (with multimodal
+ * RoPE and the vision tower when one of them holds images); sample one token for
  * every live row ({@link TokenSampler}, rows with equal sampling parameters in one call) and deliver it; when the
  * membership changed, pack the rows that continue and the newcomers into one cache ({@link KvCache#pack}: each row
  * right-aligned, so padding never accumulates); one forward pass feeds every row its last token.
@@ -184,9 +187,21 @@ final class DecodeLoop {
                 pos[i * longest + pad + t] = t;
             }
         }
+        List<ImageFeatures> images = new ArrayList<>();
+        for (Job j : admit) {
+            if (j.images != null) {
+                images.add(j.images);
+            }
+        }
         try (NDManager m = model.manager().newSubManager()) {
             Shape shape = new Shape(b, longest);
-            NDArray out = model.forward(m.create(ids, shape), m.create(pos, shape), m.create(mask, shape), into, true);
+            // With images in the batch (only a Qwen2.5-VL model accepts them: BatchScheduler#submit), every admitted
+            // row goes through the multimodal prefill: text rows get running positions on all three RoPE axes, the
+            // same as the text path, and each row's cache position takes its own RoPE delta.
+            NDArray out = images.isEmpty()
+                    ? model.forward(m.create(ids, shape), m.create(pos, shape), m.create(mask, shape), into, true)
+                    : ((Qwen25VlModel) model).forwardMultimodal(m.create(ids, shape), m.create(mask, shape),
+                            ImageFeatures.concat(images), into, true);
             NDArray flat = out.reshape(b, out.getShape().get(2));
             flat.attach(model.manager());
             out.close();

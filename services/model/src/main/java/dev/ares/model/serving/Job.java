@@ -2,6 +2,7 @@ package dev.ares.model.serving;
 
 import dev.ares.core.protocol.FinishReason;
 import dev.ares.model.generation.GenerationParams;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -15,6 +16,8 @@ final class Job implements BatchScheduler.Ticket {
     /** The stream offset of choice {@code i}: the same per-sequence seeds as {@link dev.ares.model.generation.Generator}. */
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     final int[] prompt;
+    /** The prompt's processed images in the order of its image-pad runs, or null for a text prompt. */
+    final ImageFeatures images;
     final GenerationParams params;
     final int n;
     final SequenceListener listener;
@@ -27,11 +30,14 @@ final class Job implements BatchScheduler.Ticket {
     /**
      * @param onCancel   wakes the scheduler when the request is cancelled
      * @param prompt     token ids (owned by the job)
+     * @param images     the prompt's images (one per image-pad run, in order), or null
      * @param enqueuedAt queue-entry time on the scheduler's clock (ns)
      */
-    Job(Runnable onCancel, int[] prompt, GenerationParams params, int n, SequenceListener listener, long enqueuedAt) {
+    Job(Runnable onCancel, int[] prompt, ImageFeatures images, GenerationParams params, int n, SequenceListener listener,
+        long enqueuedAt) {
         this.onCancel = onCancel;
         this.prompt = prompt;
+        this.images = images;
         this.params = params;
         this.n = n;
         this.listener = listener;
