@@ -57,6 +57,22 @@ final class ImageInput {
      * @throws BadRequestException naming {@code param} for a malformed, remote (while disabled), non-image or too large image
      */
     BufferedImage read(String url, String param) {
+        return decode(bytes(url, param), param);
+    }
+
+    /**
+     * The checked image of one part as the encoded bytes a model decodes itself: as {@link #read}, which it runs
+     * (format, header pixel limit, decodability), but returns the bytes.
+     *
+     * @throws BadRequestException as {@link #read}
+     */
+    byte[] checkedBytes(String url, String param) {
+        byte[] b = bytes(url, param);
+        decode(b, param);
+        return b;
+    }
+
+    private byte[] bytes(String url, String param) {
         if (url == null || url.isBlank()) {
             throw new BadRequestException(param, "'" + param + ".url' is required");
         }
@@ -69,7 +85,7 @@ final class ImageInput {
         } else {
             throw new BadRequestException(param, "'" + param + "' must be a data: URL (or an http(s) URL when remote images are enabled)");
         }
-        return decode(bytes, param);
+        return bytes;
     }
 
     private static byte[] dataUrl(String url, String param) {

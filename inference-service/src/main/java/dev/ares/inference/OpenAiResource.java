@@ -65,6 +65,10 @@ public class OpenAiResource {
     @ConfigProperty(name = "ares.inference.images.max-pixels", defaultValue = "12845056")
     long maxPixels;
 
+    /** Most {@code image_url} parts in one chat request (for a vision-language model). */
+    @ConfigProperty(name = "ares.inference.images.max-per-request", defaultValue = "" + RequestMapper.DEFAULT_MAX_IMAGES)
+    int maxImages;
+
     @ConfigProperty(name = "ares.inference.remote-images.enabled", defaultValue = "false")
     boolean remoteImages;
 
@@ -80,10 +84,12 @@ public class OpenAiResource {
     void init() {
         images = new ImageInput(new ImageInput.Settings(maxPixels, remoteImages,
                 allowedHosts.orElse(List.of()).stream().map(String::toLowerCase).toList(), remoteMaxBytes, Duration.ofSeconds(10)));
+        new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens, maxImages);         // a bad max-per-request fails the start
     }
 
     private RequestMapper mapper(ServingEngine engine) {
-        return new RequestMapper(new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens), images, engine.modelId());
+        return new RequestMapper(new RequestMapper.Limits(maxTokens, maxN, defaultMaxTokens, maxImages), images,
+                engine.modelId(), engine.acceptsImages());
     }
 
     @GET

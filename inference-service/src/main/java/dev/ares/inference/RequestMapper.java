@@ -21,21 +21,52 @@ final class RequestMapper {
     private final Limits limits;
     private final ImageInput images;
     private final String modelId;
+    private final boolean acceptsImages;
 
     /**
-     * @param images  reads and checks {@code image_url} parts (every served model is text-only so far: a valid image
-     *                is then refused with a 400 that says so)
+     * A mapper for a text-only model: a valid image part is refused with a 400 that says so.
+     *
+     * @param images  reads and checks {@code image_url} parts
      * @param modelId the served model's id, named in errors
      */
     RequestMapper(Limits limits, ImageInput images, String modelId) {
+        this(limits, images, modelId, false);
+    }
+
+    /**
+     * @param images        reads and checks {@code image_url} parts
+     * @param modelId       the served model's id, named in errors
+     * @param acceptsImages whether the served model takes images ({@link ServingEngine#acceptsImages()}): then the
+     *                      checked images go to the engine in message order ({@link ServingEngine.ImagePart}), at most
+     *                      {@link Limits#maxImages()} per request; otherwise a valid image part is a 400
+     */
+    RequestMapper(Limits limits, ImageInput images, String modelId, boolean acceptsImages) {
         this.limits = limits;
         this.images = images;
         this.modelId = modelId;
+        this.acceptsImages = acceptsImages;
     }
 
-    /** Server-side limits on a request. */
-    record Limits(int maxTokens, int maxN, int defaultMaxTokens) {
+    /**
+     * Server-side limits on a request.
+     *
+     * @param maxImages most {@code image_url} parts per chat request ({@code ares.inference.images.max-per-request})
+     */
+    record Limits(int maxTokens, int maxN, int defaultMaxTokens, int maxImages) {
+        Limits {
+            if (maxImages < 1) {
+                throw new IllegalArgumentException("ares.inference.images.max-per-request must be >= 1, got " + maxImages);
+            }
+        }
+
+        /** Limits with the default of {@value RequestMapper#DEFAULT_MAX_IMAGES} images per request. */
+        Limits(int maxTokens, int maxN, int defaultMaxTokens) {
+            this(maxTokens, maxN, defaultMaxTokens, DEFAULT_MAX_IMAGES);
+        }
     }
+
+    /** Default of {@code ares.inference.images.max-per-request}. */
+    static final int DEFAULT_MAX_IMAGES = 4;
 
     /**
      * A validated request and how to answer it.
@@ -100,6 +131,7 @@ final class RequestMapper {
             throw new BadRequestException("messages", "'messages' must be a non-empty array");
         }
         List<ChatMessage> msgs = new ArrayList<>();
+        List<ServingEngine.ImagePart> imageParts = new ArrayList<>();
         for (int i = 0; i < r.messages().size(); i++) {
             ApiTypes.Message m = r.messages().get(i);
             String role = m == null ? null : "developer".equals(m.role()) ? "system" : m.role();
@@ -107,7 +139,7 @@ final class RequestMapper {
                 throw new BadRequestException("messages[" + i + "].role",
                         "'messages[" + i + "].role' must be system, developer, user or assistant");
             }
-            msgs.add(new ChatMessage(role, text(m.content(), i)));
+            msgs.add(new ChatMessage(role, text(m.content(), i, imageParts)));
         }
         Integer max = r.maxCompletionTokens() != null ? r.maxCompletionTokens() : r.maxTokens();
         String maxParam = r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
@@ -123,7 +155,7 @@ final class RequestMapper {
             }
         }
         boolean stream = Boolean.TRUE.equals(r.stream());
-        return new Parsed(new ServingEngine.Request(msgs, null, null, sp, n(r.n()), top == null ? 0 : top, lp), stream,
+        return new Parsed(new ServingEngine.Request(msgs, null, null, sp, n(r.n()), top == null ? 0 : top, lp, imageParts), stream,
                 streamUsage(stream, r.streamOptions()), Boolean.TRUE.equals(r.returnTokenIds()), lp);
     }
 
@@ -134,7 +166,8 @@ final class RequestMapper {
         return o != null && Boolean.TRUE.equals(o.includeUsage());
     }
 
-    private String text(JsonNode content, int i) {
+    /** Message {@code i}'s text parts concatenated; its image parts are added to {@code imageParts} at their offsets. */
+    private String text(JsonNode content, int i, List<ServingEngine.ImagePart> imageParts) {
         String where = "messages[" + i + "].content";
         if (content == null || content.isNull()) {
             throw new BadRequestException(where, "'" + where + "' is required");
@@ -158,9 +191,17 @@ final class RequestMapper {
                     case "image_url" -> {
                         JsonNode u = part.path("image_url");
                         String url = u.isTextual() ? u.asText() : u.path("url").isTextual() ? u.path("url").asText() : null;
-                        images.read(url, at + ".image_url");
-                        throw new BadRequestException(at, "model '" + modelId + "' accepts text only: image parts need a"
-                                + " vision-language model (Qwen2.5-VL)");
+                        if (!acceptsImages) {
+                            images.read(url, at + ".image_url");
+                            throw new BadRequestException(at, "model '" + modelId + "' accepts text only: image parts need a"
+                                    + " vision-language model (Qwen2.5-VL)");
+                        }
+                        if (imageParts.size() >= limits.maxImages()) {
+                            throw new BadRequestException(at, "'" + at + "' is image " + (imageParts.size() + 1)
+                                    + " of the request; at most " + limits.maxImages()
+                                    + " are accepted (ares.inference.images.max-per-request)");
+                        }
+                        imageParts.add(new ServingEngine.ImagePart(i, sb.length(), images.checkedBytes(url, at + ".image_url")));
                     }
                     default -> throw new BadRequestException(at + ".type", "'" + at + ".type' must be 'text' or 'image_url', got '"
                             + type + "'");
