@@ -1,6 +1,7 @@
 package dev.ares.cli;
 
 import dev.ares.cli.train.ImageCurriculumSft;
+import dev.ares.cli.train.JsonlSft;
 import dev.ares.cli.train.LevelMix;
 import dev.ares.cli.train.LossPlot;
 import dev.ares.cli.train.SftProgress;
@@ -53,7 +54,8 @@ public final class SftCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", description = "SFT JSONL (./ares curate's adacs.jsonl, or rows with messages or "
-            + "problem+response). Without it the text curriculum is curated with AdaCS on the fly.")
+            + "problem+response; rows with EasyR1 images train a Qwen2.5-VL model). Without it the text curriculum is "
+            + "curated with AdaCS on the fly.")
     Path data;
 
     @Option(names = "--init", description = "demo: start from the demo-size random Qwen2 with the demo tokenizer; "
@@ -321,19 +323,9 @@ public final class SftCommand implements Callable<Integer> {
         try (QwenTokenizer tok = QwenTokenizer.load(base)) {
             tok.checkFits(QwenConfig.load(base));
             List<SftRecord> records;
-            if (data != null) {
-                SftJsonl.Result r = SftJsonl.read(data, policy, e -> err.println("sft: skipped " + e.getMessage()));
-                if (r.imageRows() > 0 || r.badRows() > 0) {
-                    err.printf(Locale.ROOT, "sft: %s: %d rows, %d image rows skipped (text-only model), %d malformed "
-                            + "rows skipped%n", data, r.records().size(), r.imageRows(), r.badRows());
-                }
-                records = r.records();
-            } else if (modality.equals("image")) {
+            if (data == null && modality.equals("image")) {
                 return ImageCurriculumSft.dataset(base, tok, families, levels, rows, pool, seed, format, maxLen);
-            } else {
-                records = SftDataset.curriculumRecords(rows, pool, seed, format, tok);
             }
-            records = mix.apply(records);
             ChatTemplate template = ChatTemplates.forModel(base);
             Set<Integer> eos = new LinkedHashSet<>();
             for (String s : List.of("<|im_end|>", "<|endoftext|>")) {
@@ -346,6 +338,11 @@ public final class SftCommand implements Callable<Integer> {
                 throw new IllegalStateException(base.resolve("tokenizer.json") + " has neither <|im_end|> nor "
                         + "<|endoftext|>: no end-of-turn token to train on");
             }
+            if (data != null) {
+                // text rows, and image rows for a Qwen2.5-VL base (docs/vision.md "SFT from a file with images")
+                return JsonlSft.dataset(data, base, tok, eos, mix, policy, maxLen, err);
+            }
+            records = mix.apply(SftDataset.curriculumRecords(rows, pool, seed, format, tok));
             return SftDataset.tokenize(records, tok, template, eos, maxLen);
         }
     }

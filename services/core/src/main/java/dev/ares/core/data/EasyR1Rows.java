@@ -116,7 +116,16 @@ public final class EasyR1Rows {
         return a.asText();
     }
 
-    private static List<DatasetImage> images(JsonNode images, Path file, long row) {
+    /**
+     * The images of a row's {@code images} field (the layouts of the class comment), loaded and type-checked; also
+     * used by the SFT reader for rows that carry a response instead of an answer.
+     *
+     * @param images the field's value, or null
+     * @return the images in order (empty when the field is absent or null)
+     * @throws DatasetFormatException naming {@code images[i]} (or {@code .bytes}) for a bad item, a path outside the
+     *                                dataset's folder, a missing file or bytes that are no supported image
+     */
+    public static List<DatasetImage> images(JsonNode images, Path file, long row) {
         List<DatasetImage> out = new ArrayList<>();
         if (images == null || images.isNull()) {
             return out;

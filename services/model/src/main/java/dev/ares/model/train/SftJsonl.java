@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ares.core.data.BadRowPolicy;
 import dev.ares.core.data.DatasetFormatException;
+import dev.ares.core.data.DatasetImage;
+import dev.ares.core.data.EasyR1Rows;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,14 @@ import java.util.function.Consumer;
  *   <li>{@code problem} (else {@code prompt}) and {@code response} strings.</li>
  * </ul>
  * Optional: {@code id}, {@code source} (else {@code family}, else {@code data_source}), {@code level}.
- * Rows with images ({@code images} non-empty, or image parts in a content list) cannot be fed to a text-only
- * model: they are counted and skipped. Blank lines are ignored.
+ * Rows with images ({@code images} non-empty, image parts in the user turn's content list, or EasyR1
+ * {@code <image>} placeholders in its text) are image rows. Read for a text-only model they are counted, their line
+ * numbers kept, and skipped without touching their images; read with images ({@link #read(Path, BadRowPolicy,
+ * Consumer, boolean)}) they become {@link ImageSftData.ImageRecord}s: the {@code images} list in the EasyR1/ARES
+ * layouts of core {@link EasyR1Rows#images} (paths relative to the file's folder, {@code data:} URLs,
+ * {@code {bytes, path}} objects), one image per placeholder or image part (the user text then holds one
+ * {@code <image>} per image; a row without placeholders gets its images in front, as the chat template writes
+ * image parts before the text). Blank lines are ignored.
  */
 public final class SftJsonl {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,11 +39,23 @@ public final class SftJsonl {
     /**
      * What a read produced.
      *
-     * @param records     the usable rows in file order
-     * @param imageRows   rows skipped because they carry images
-     * @param badRows     malformed rows skipped under {@link BadRowPolicy#SKIP}
+     * @param records         the usable text rows in file order
+     * @param imageRecords    the image rows in file order when read with images, else empty
+     * @param imageRowNumbers 1-based line numbers of the image rows (read with images or skipped)
+     * @param badRows         malformed rows skipped under {@link BadRowPolicy#SKIP}
      */
-    public record Result(List<SftRecord> records, int imageRows, int badRows) {
+    public record Result(List<SftRecord> records, List<ImageSftData.ImageRecord> imageRecords,
+                         List<Long> imageRowNumbers, int badRows) {
+        public Result {
+            records = List.copyOf(records);
+            imageRecords = List.copyOf(imageRecords);
+            imageRowNumbers = List.copyOf(imageRowNumbers);
+        }
+
+        /** Rows that carry images. */
+        public int imageRows() {
+            return imageRowNumbers.size();
+        }
     }
 
     private SftJsonl() {
@@ -50,8 +70,22 @@ public final class SftJsonl {
      *                                whole file when it cannot be read or holds no usable row
      */
     public static Result read(Path file, BadRowPolicy policy, Consumer<DatasetFormatException> onBad) {
+        return read(file, policy, onBad, false);
+    }
+
+    /**
+     * Reads {@code file}, with its image rows when {@code withImages} (for a Qwen2.5-VL model).
+     *
+     * @param withImages true: image rows are parsed and their images loaded (a bad image is a malformed row naming
+     *                   {@code images[i]}); false: they are counted and skipped
+     * @throws DatasetFormatException as {@link #read(Path, BadRowPolicy, Consumer)}; the file is an error when it
+     *                                holds no usable row (text rows, and image rows when {@code withImages})
+     */
+    public static Result read(Path file, BadRowPolicy policy, Consumer<DatasetFormatException> onBad,
+                              boolean withImages) {
         List<SftRecord> out = new ArrayList<>();
-        int images = 0;
+        List<ImageSftData.ImageRecord> imageRecords = new ArrayList<>();
+        List<Long> imageLines = new ArrayList<>();
         int bad = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -62,11 +96,14 @@ public final class SftJsonl {
                     continue;
                 }
                 try {
-                    SftRecord rec = parse(file, row, line);
-                    if (rec == null) {
-                        images++;
+                    Object rec = parse(file, row, line, withImages);
+                    if (rec instanceof SftRecord text) {
+                        out.add(text);
                     } else {
-                        out.add(rec);
+                        imageLines.add(row);
+                        if (rec instanceof ImageSftData.ImageRecord image) {
+                            imageRecords.add(image);
+                        }
                     }
                 } catch (DatasetFormatException e) {
                     if (policy == BadRowPolicy.FAIL) {
@@ -79,15 +116,15 @@ public final class SftJsonl {
         } catch (IOException e) {
             throw new DatasetFormatException(file, 0, null, "cannot read: " + e.getMessage(), e);
         }
-        if (out.isEmpty()) {
-            throw new DatasetFormatException(file, 0, null, "no usable text row (" + images + " image rows, "
-                    + bad + " malformed rows)", null);
+        if (out.isEmpty() && imageRecords.isEmpty()) {
+            throw new DatasetFormatException(file, 0, null, "no usable " + (withImages ? "" : "text ") + "row ("
+                    + imageLines.size() + " image rows, " + bad + " malformed rows)", null);
         }
-        return new Result(out, images, bad);
+        return new Result(out, imageRecords, imageLines, bad);
     }
 
-    /** One row; null for an image row. */
-    static SftRecord parse(Path file, long row, String line) {
+    /** One row: an {@link SftRecord}, an {@link ImageSftData.ImageRecord} ({@code withImages}), or null (image row). */
+    static Object parse(Path file, long row, String line, boolean withImages) {
         JsonNode o;
         try {
             o = JSON.readTree(line);
@@ -98,9 +135,11 @@ public final class SftJsonl {
             throw new DatasetFormatException(file, row, null, "not a JSON object", null);
         }
         JsonNode imgs = o.get("images");
-        if (imgs != null && imgs.isArray() && !imgs.isEmpty()) {
+        boolean listed = imgs != null && imgs.isArray() && !imgs.isEmpty();
+        if (listed && !withImages) {
             return null;
         }
+        int parts = 0;
         String user;
         String response;
         JsonNode messages = o.get("messages");
@@ -132,7 +171,12 @@ public final class SftJsonl {
                 for (JsonNode part : uc) {
                     String type = part.path("type").asText("");
                     if (type.equals("image") || type.equals("image_url")) {
-                        return null;
+                        if (!withImages) {
+                            return null;
+                        }
+                        parts++;
+                        sb.append(EasyR1Rows.IMAGE_PLACEHOLDER);
+                        continue;
                     }
                     if (!type.equals("text")) {
                         throw new DatasetFormatException(file, row, "messages[" + lastUser + "].content",
@@ -149,7 +193,8 @@ public final class SftJsonl {
             user = o.has("problem") ? text(file, row, o, "problem", "problem") : text(file, row, o, "prompt", "prompt");
             response = text(file, row, o, "response", "response");
         }
-        if (user.contains("<image>")) {
+        boolean placeholders = user.contains(EasyR1Rows.IMAGE_PLACEHOLDER);
+        if (placeholders && !withImages) {
             return null;
         }
         String id = o.path("id").asText("row-" + row);
@@ -163,7 +208,28 @@ public final class SftJsonl {
             }
             level = lv.asInt();
         }
-        return new SftRecord(id, source, level, user, response);
+        if (!listed && !placeholders) {
+            return new SftRecord(id, source, level, user, response);
+        }
+        List<DatasetImage> images = EasyR1Rows.images(imgs, file, row);
+        int wanted = ImageSftData.userParts(user).images();
+        if (images.isEmpty()) {
+            throw new DatasetFormatException(file, row, "images", "the user turn has " + wanted + " "
+                    + EasyR1Rows.IMAGE_PLACEHOLDER + " placeholders" + (parts > 0 ? " (image parts)" : "")
+                    + " but the row lists no images", null);
+        }
+        if (wanted == 0) {
+            user = EasyR1Rows.IMAGE_PLACEHOLDER.repeat(images.size()) + user;
+        } else if (wanted != images.size()) {
+            throw new DatasetFormatException(file, row, "images", "the user turn has " + wanted + " "
+                    + EasyR1Rows.IMAGE_PLACEHOLDER + " placeholders" + (parts > 0 ? " (image parts)" : "")
+                    + " but the row lists " + images.size() + " images", null);
+        }
+        List<byte[]> bytes = new ArrayList<>(images.size());
+        for (DatasetImage d : images) {
+            bytes.add(d.bytes());
+        }
+        return new ImageSftData.ImageRecord(new SftRecord(id, source, level, user, response), bytes);
     }
 
     private static String text(Path file, long row, JsonNode o, String key, String field) {
