@@ -130,6 +130,14 @@ public class LearnerLoopProducer {
     @ConfigProperty(name = "ares.learner.lora-targets", defaultValue = "all-linear")
     List<String> loraTargets;
 
+    /** Image blob store shared with the rollout service; with it the learner may schedule image families. */
+    @ConfigProperty(name = "ares.blobs.root")
+    Optional<String> blobsRoot;
+
+    /** {@code frozen} (default) or {@code trainable}: the vision tower of a Qwen2.5-VL policy. */
+    @ConfigProperty(name = "ares.learner.vision", defaultValue = "frozen")
+    String vision;
+
     @Inject
     StaleGroupPublisher staleGroups;
 
@@ -149,9 +157,9 @@ public class LearnerLoopProducer {
             return new UnconfiguredLearnerLoop();
         }
         LoopSettings s = settings();
-        Curriculum curriculum = curriculum(families, maxLevel);
+        Curriculum curriculum = curriculum(families, maxLevel, s.blobsRoot() != null);
         ModelLearnerLoop loop = new ModelLearnerLoop(s, new CurriculumPrompts(curriculum, s.schedule().seed(),
-                s.schedule().promptFormat()));
+                s.schedule().promptFormat(), s.blobsRoot()));
         LOG.infof("learner: run %s, mode %s, %d groups x %d per step, max staleness %d, store %s, %d steps done",
                 s.schedule().runId(), s.trainer().mode().label(), s.schedule().groupsPerStep(), s.schedule().n(),
                 s.schedule().maxStaleness(), s.runStore(), loop.book().stepsFinished());
@@ -190,8 +198,14 @@ public class LearnerLoopProducer {
         TrainerConfig tc = new TrainerConfig(base.mode(), base.loss(), base.kl(), base.lr(), base.weightDecay(),
                 base.beta1(), base.beta2(), base.adamEps(), maxGradNorm, base.tokenBudget(), base.temperature(),
                 base.window(), base.windowMode(), importanceWeightCap);
+        boolean trainVision = switch (vision.trim().toLowerCase(Locale.ROOT)) {
+            case "trainable" -> true;
+            case "frozen" -> false;
+            default -> throw new LearnerConfigException("ares.learner.vision", "must be frozen or trainable", vision);
+        };
         return new LoopSettings(modelName, initial, Path.of(checkpointsRoot), checkpointEvery, keepCheckpoints, dev, sc,
-                tc, StalePolicy.parse(stalePolicy), new LoraSettings(loraRank, loraAlpha, loraTargets, seed));
+                tc, StalePolicy.parse(stalePolicy), new LoraSettings(loraRank, loraAlpha, loraTargets, seed))
+                .withImages(blobsRoot.filter(x -> !x.isBlank()).map(Path::of).orElse(null), trainVision);
     }
 
     /**
@@ -200,6 +214,14 @@ public class LearnerLoopProducer {
      * @throws LearnerConfigException naming the key for an unknown or image family or a bad level
      */
     static Curriculum curriculum(Optional<List<String>> names, int maxLevel) {
+        return curriculum(names, maxLevel, false);
+    }
+
+    /**
+     * As {@link #curriculum(Optional, int)}; with {@code images} (a blob root is configured) the named families may
+     * also be image families (their PNGs go to the blob store, docs/learner.md "Image groups").
+     */
+    static Curriculum curriculum(Optional<List<String>> names, int maxLevel, boolean images) {
         if (maxLevel < TaskFamily.MIN_LEVEL || maxLevel > TaskFamily.MAX_LEVEL) {
             throw new LearnerConfigException("ares.learner.max-level", "must be in 1..5", maxLevel);
         }
@@ -214,8 +236,9 @@ public class LearnerLoopProducer {
                     throw new LearnerConfigException("ares.learner.families", "must name known text families ("
                             + e.getMessage() + ")", name);
                 }
-                if (f.modality() != Modality.TEXT) {
-                    throw new LearnerConfigException("ares.learner.families", "must name text families only", name);
+                if (f.modality() != Modality.TEXT && !images) {
+                    throw new LearnerConfigException("ares.learner.families", "must name text families only (image "
+                            + "families need ares.blobs.root)", name);
                 }
                 fams.add(f);
             }

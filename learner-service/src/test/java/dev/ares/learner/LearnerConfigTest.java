@@ -47,6 +47,8 @@ class LearnerConfigTest {
         p.loraRank = 0;
         p.loraAlpha = 16;
         p.loraTargets = List.of("all-linear");
+        p.blobsRoot = Optional.empty();
+        p.vision = "frozen";
         return p;
     }
 
@@ -150,5 +152,23 @@ class LearnerConfigTest {
         assertEquals("ares.learner.max-level", assertThrows(LearnerConfigException.class,
                 () -> LearnerLoopProducer.curriculum(Optional.empty(), 6)).key());
         assertEquals(2, LearnerLoopProducer.curriculum(Optional.of(List.of("addition")), 2).entries().size());
+    }
+
+    @Test
+    void blobRootAndVisionReachTheSettingsAndImageFamiliesNeedTheBlobRoot() {
+        LearnerLoopProducer p = valid();
+        LoopSettings text = p.settings();
+        assertEquals(null, text.blobsRoot());
+        assertEquals(false, text.visionTrainable());
+        p.blobsRoot = Optional.of("/data/blobs");
+        p.vision = "trainable";
+        LoopSettings s = p.settings();
+        assertEquals(java.nio.file.Path.of("/data/blobs"), s.blobsRoot());
+        assertEquals(true, s.visionTrainable());
+        p.vision = "thawed";
+        assertEquals("ares.learner.vision", keyOf(p));
+        assertEquals("ares.learner.families", assertThrows(LearnerConfigException.class,
+                () -> LearnerLoopProducer.curriculum(Optional.of(List.of("bar_chart")), 2)).key());
+        assertEquals(2, LearnerLoopProducer.curriculum(Optional.of(List.of("bar_chart")), 2, true).entries().size());
     }
 }

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * (optional word list), {@code ares.model.dir} (optional folder loaded at start, in the background, so the
  * service is live at once and ready once the model is in memory), {@code ares.rollout.hwe.window} and
  * {@code ares.rollout.hwe.window-mode} (the hwe-branch decision's window, as the reward service scores) and
- * {@code ares.rollout.batch.max-rows} (trajectories per decode batch).
+ * {@code ares.rollout.batch.max-rows} (trajectories per decode batch) and {@code ares.blobs.root} (where prompts'
+ * image references are read; without it a request with images is refused, docs/rollout.md "Image prompts").
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -46,6 +47,9 @@ public class EngineProducer {
 
     @ConfigProperty(name = "ares.rollout.batch.max-rows", defaultValue = "64")
     int maxBatchRows;
+
+    @ConfigProperty(name = "ares.blobs.root")
+    Optional<String> blobsRoot;
 
     @Produces
     @ApplicationScoped
@@ -71,7 +75,8 @@ public class EngineProducer {
         if (maxBatchRows < 1) {
             throw new IllegalArgumentException("ares.rollout.batch.max-rows must be >= 1, got " + maxBatchRows);
         }
-        return new ModelRolloutEngine(policy, new HweWindow(hweWindow, mode), maxBatchRows);
+        return new ModelRolloutEngine(policy, new HweWindow(hweWindow, mode), maxBatchRows,
+                blobsRoot.filter(x -> !x.isBlank()).map(Path::of).orElse(null));
     }
 
     void loadAtStart(@Observes StartupEvent ev, PolicyHolder policy) {
