@@ -121,8 +121,9 @@ class ServingImagesTest {
             // the running request's onStart holds the scheduler thread inside its step until the other two are queued,
             // so they are admitted in one later step: one prefill with the image and the text row, packed beside it
             CountDownLatch queued = new CountDownLatch(1);
+            List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             CompletableFuture<ServingEngine.Completion> a = new CompletableFuture<>();
-            engine.submit(running, new Collect(a) {
+            engine.submit(running, new Collect(a, "running", events) {
                 @Override
                 public void onStart(ServingEngine.Started started) {
                     try {
@@ -134,12 +135,17 @@ class ServingImagesTest {
             });
             CompletableFuture<ServingEngine.Completion> b = new CompletableFuture<>();
             CompletableFuture<ServingEngine.Completion> c = new CompletableFuture<>();
-            engine.submit(image, new Collect(b));
-            engine.submit(text, new Collect(c));
+            engine.submit(image, new Collect(b, "image", events));
+            engine.submit(text, new Collect(c, "text", events));
             queued.countDown();
             same(runningAlone, a.get(120, TimeUnit.SECONDS), "running text request");
             same(imageAlone, b.get(120, TimeUnit.SECONDS), "image request");
             same(textAlone, c.get(120, TimeUnit.SECONDS), "text request");
+            // one prefill admitted both (both started before either got a token) while the first one was running
+            assertTrue(events.indexOf("start text") < events.indexOf("token image"), events.toString());
+            assertTrue(events.indexOf("start image") < events.indexOf("token text"), events.toString());
+            assertTrue(events.indexOf("token running") < events.indexOf("start image"), events.toString());
+            assertTrue(events.indexOf("start text") < events.indexOf("done running"), events.toString());
             assertEquals(3 + 3, engine.load().admitted(), "each request reached the model once per run");
         }
     }
@@ -200,13 +206,33 @@ class ServingImagesTest {
     /** Completes a future with the request's result. */
     private static class Collect implements ServingEngine.GenerationListener {
         private final CompletableFuture<ServingEngine.Completion> done;
+        private final String name;
+        private final List<String> events;
 
         Collect(CompletableFuture<ServingEngine.Completion> done) {
+            this(done, "", new java.util.ArrayList<>());
+        }
+
+        /** Also logs "start NAME", "token NAME" (each token) and "done NAME" into {@code events}. */
+        Collect(CompletableFuture<ServingEngine.Completion> done, String name, List<String> events) {
             this.done = done;
+            this.name = name;
+            this.events = events;
+        }
+
+        @Override
+        public void onStart(ServingEngine.Started started) {
+            events.add("start " + name);
+        }
+
+        @Override
+        public void onToken(int choice, ServingEngine.TokenEvent event) {
+            events.add("token " + name);
         }
 
         @Override
         public void onComplete(ServingEngine.Completion completion) {
+            events.add("done " + name);
             done.complete(completion);
         }
 
