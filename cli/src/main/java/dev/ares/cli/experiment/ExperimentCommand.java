@@ -47,7 +47,10 @@ import picocli.CommandLine.Spec;
  * and step scorer the services run, wired in one process ({@link InProcessLoop}). Every final model is evaluated on
  * the same held-out problems, bucketed by the cold-start policy's pass rate ({@link FixedBuckets}). Resumable run by
  * run: a finished run's {@code runs/<mode>-s<seed>.json} is kept and skipped, an interrupted run resumes from its
- * learner checkpoints (kept under {@code .cache/ares/experiment/}). Writes {@code <out>.md} (tables, verdicts, the command) and the charts beside it.
+ * learner checkpoints (kept under {@code .cache/ares/experiment/}); both folders record the {@link ExperimentSetup}
+ * (cold-start weights by SHA-256 and the sizing options), and a rerun under another setup is refused instead of
+ * resuming the other experiment's checkpoints. Writes {@code <out>.md} (tables, verdicts, per-run training summary,
+ * the command; a hand-written {@link ReadingNotes} block is kept) and the charts beside it.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "AEPO (hwe-branch, iid) vs GRPO from one cold start, several seeds; tables and plots (resumable).")
@@ -102,11 +105,20 @@ public final class ExperimentCommand implements Callable<Integer> {
         validate();
         PrintWriter o = spec.commandLine().getOut();
         Path dir = out;
-        Files.createDirectories(dir);
+        ExperimentSetup setup = new ExperimentSetup(ExperimentSetup.coldStartSha(coldStart), List.copyOf(families), steps,
+                groups, n, maxNewTokens, lr, branchBudget, evalPerLevel, evalK);
+        try {
+            setup.requireSame(dir, Files.isRegularFile(dir.resolve(FixedBuckets.FILE)) || Files.isDirectory(dir.resolve("runs")));
+            Path work = workRoot(dir);
+            setup.requireSame(work, Files.isDirectory(work) && hasEntries(work));
+        } catch (IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Curriculum curriculum = curriculum();
         List<Problem> problems = Evaluator.draw(families, List.of(1, 2, 3, 4, 5), Split.HELDOUT, evalPerLevel, 4242);
         FixedBuckets buckets = buckets(dir, problems, o);
         o.println("buckets of the cold start: " + buckets.sizes());
+        RunResult before = coldStartRow(dir, problems, buckets, o);
         List<RunResult> results = new ArrayList<>();
         for (String mode : modes) {
             for (long seed : seeds) {
@@ -124,7 +136,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         ExperimentReport report = new ExperimentReport(results);
         List<Path> charts = report.charts(dir);
         Path md = dir.resolveSibling(dir.getFileName() + ".md");
-        Files.writeString(md, markdown(report, buckets, results, charts, md.getParent()));
+        Files.writeString(md, ReadingNotes.keep(md, markdown(report, buckets, before, results, charts, md.getParent())));
         o.print(report.tables());
         for (String m : report.modes()) {
             if (!m.equals("grpo")) {
@@ -134,6 +146,12 @@ public final class ExperimentCommand implements Callable<Integer> {
         o.println("written: " + md);
         o.flush();
         return 0;
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.anyMatch(p -> !p.getFileName().toString().equals(ExperimentSetup.FILE));
+        }
     }
 
     private void validate() {
@@ -174,6 +192,36 @@ public final class ExperimentCommand implements Callable<Integer> {
         return b;
     }
 
+    /**
+     * The cold start itself on the held-out problems, in the buckets' terms: the "before" row every run is read
+     * against. Stored as {@code cold-start.json}; evaluated with the same seed as the partition and the runs.
+     */
+    private RunResult coldStartRow(Path dir, List<Problem> problems, FixedBuckets buckets, PrintWriter o) throws IOException {
+        Path f = dir.resolve(COLD_START_FILE);
+        if (Files.isRegularFile(f)) {
+            return RunResult.read(f);
+        }
+        o.println("evaluating the cold start on the held-out problems (the row before RL) ...");
+        o.flush();
+        EvalReport r = evaluate(coldStart, problems, 99);
+        RunResult row = new RunResult("cold-start", 0, 0, 0, 0, buckets.byBucket(r), byLevel(r), Map.of());
+        Path tmp = dir.resolve(COLD_START_FILE + ".tmp");
+        Files.writeString(tmp, row.toJson());
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return row;
+    }
+
+    /** Held-out figures per curriculum level ({@code L1}..{@code L5}) of one evaluation. */
+    private static Map<String, RunResult.Cell> byLevel(EvalReport r) {
+        Map<Integer, List<ProblemResult>> levels = new TreeMap<>();
+        r.problems().forEach(pr -> levels.computeIfAbsent(pr.level(), k -> new ArrayList<>()).add(pr));
+        Map<String, RunResult.Cell> out = new TreeMap<>();
+        levels.forEach((lv, ps) -> out.put("L" + lv, FixedBuckets.cell(ps)));
+        return out;
+    }
+
+    private static final String COLD_START_FILE = "cold-start.json";
+
     private EvalReport evaluate(Path model, List<Problem> problems, long seed) {
         try (PolicyHolder holder = new PolicyHolder(model, DeviceSpec.parse("cpu"), TriggerVocabulary.loadDefault())) {
             holder.loadFolder(model);
@@ -195,6 +243,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         AepoConfig scoring = lm == LearnerMode.GRPO ? AepoConfig.grpo() : AepoConfig.code();
         long t0 = System.nanoTime();
         long[] tokens = {0};
+        TrainingSummary summary = new TrainingSummary();
         int done;
         Checkpoint last;
         try (ModelLearnerLoop learner = new ModelLearnerLoop(settings, new CurriculumPrompts(curriculum, seed, PromptFormat.BARE));
@@ -208,10 +257,12 @@ public final class ExperimentCommand implements Callable<Integer> {
             o.flush();
             InProcessLoop.Progress p = loop.runSteps(remaining, e -> {
                 tokens[0] += e.metrics().getOrDefault("train/tokens", 0.0).longValue();
-                o.printf(Locale.ROOT, "  %s s%d step %d/%d  reward %.3f  acc %.3f  len %.1f  hwe %.3f  kl %.4f%n", mode, seed,
-                        e.step() + 1, steps, e.metrics().getOrDefault("reward/mean", Double.NaN),
-                        e.metrics().getOrDefault("accuracy/mean", Double.NaN), e.metrics().getOrDefault("length/mean", Double.NaN),
-                        e.metrics().getOrDefault("hwe/rate", Double.NaN), e.metrics().getOrDefault("kl/mean", Double.NaN));
+                summary.add(e.metrics());
+                o.printf(Locale.ROOT, "  %s s%d step %d/%d  reward %s  acc %s  len %s  hwe %s  kl %s  trained %d tokens%n",
+                        mode, seed, e.step() + 1, steps, metric(e.metrics(), "reward/mean", "%.3f"),
+                        metric(e.metrics(), "accuracy/mean", "%.3f"), metric(e.metrics(), "length/mean", "%.1f"),
+                        metric(e.metrics(), "hwe/rate", "%.3f"), metric(e.metrics(), "kl/mean", "%.4f"),
+                        e.metrics().getOrDefault("train/tokens", 0.0).longValue());
                 o.flush();
             });
             done = (int) learner.book().stepsFinished();
@@ -222,11 +273,13 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         EvalReport eval = evaluate(last.directory(), problems, 99);
-        Map<String, RunResult.Cell> byLevel = new TreeMap<>();
-        Map<Integer, List<ProblemResult>> levels = new TreeMap<>();
-        eval.problems().forEach(pr -> levels.computeIfAbsent(pr.level(), k -> new ArrayList<>()).add(pr));
-        levels.forEach((lv, ps) -> byLevel.put("L" + lv, FixedBuckets.cell(ps)));
-        return new RunResult(mode, seed, done, seconds, tokens[0], buckets.byBucket(eval), byLevel);
+        return new RunResult(mode, seed, done, seconds, tokens[0], buckets.byBucket(eval), byLevel(eval), summary.toMap());
+    }
+
+    /** A train-event metric formatted, or "-" when the step did not report it (e.g. kl/mean of a step with nothing to train). */
+    private static String metric(Map<String, Double> m, String key, String format) {
+        Double v = m.get(key);
+        return v == null ? "-" : String.format(Locale.ROOT, format, v);
     }
 
     /**
@@ -238,8 +291,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         return repo.resolve(".cache/ares/experiment").resolve(outDir.getFileName().toString()).resolve("work");
     }
 
-    private String markdown(ExperimentReport report, FixedBuckets buckets, List<RunResult> results, List<Path> charts,
-                            Path mdDir) {
+    private String markdown(ExperimentReport report, FixedBuckets buckets, RunResult before, List<RunResult> results,
+                            List<Path> charts, Path mdDir) {
         StringBuilder s = new StringBuilder();
         s.append("# AEPO vs GRPO on the demo curriculum\n\n");
         s.append("Generated by `./ares experiment` (the command is below); numbers are from the runs stored in `")
@@ -255,6 +308,17 @@ public final class ExperimentCommand implements Callable<Integer> {
                 + " code's behaviour with its bugs fixed), `grpo` (accuracy reward only, fixed KL coefficient, no entropy shaping).\n");
         s.append("- Seeds: ").append(seeds).append(".\n\n");
         s.append("## Results (mean ± sd over seeds)\n\n").append(report.tables()).append('\n');
+        s.append("The cold start itself (before any RL step) on the same problems and samples: accuracy");
+        for (String b : ExperimentReport.BUCKETS) {
+            RunResult.Cell c = before.byBucket().get(b);
+            s.append(String.format(Locale.ROOT, " %s %s", b, c == null || c.samples() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", c.accuracy())));
+        }
+        s.append("; length");
+        for (String b : ExperimentReport.BUCKETS) {
+            RunResult.Cell c = before.byBucket().get(b);
+            s.append(String.format(Locale.ROOT, " %s %s", b, c == null || c.samples() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", c.meanLength())));
+        }
+        s.append(" (`").append(out).append('/').append(COLD_START_FILE).append("`).\n\n");
         s.append("## Does the paper's direction reproduce?\n\n");
         for (String m : report.modes()) {
             if (!m.equals("grpo")) {
@@ -265,10 +329,18 @@ public final class ExperimentCommand implements Callable<Integer> {
         for (Path c : charts) {
             s.append("![").append(c.getFileName()).append("](").append(mdDir.relativize(c)).append(")\n\n");
         }
-        s.append("## Runs\n\n| mode | seed | steps | train+rollout s | trained tokens |\n|---|---|---|---|---|\n");
+        s.append("## Runs\n\nTraining columns are over the steps of the run's last invocation (a resumed run reports only"
+                + " its remaining steps): HWE rate = mean fraction of trajectories with a validated HWE window; groups trained /"
+                + " filtered = groups that entered the loss / removed by the online filter (all right or all wrong); KL = mean"
+                + " k3 KL to the reference over the steps that trained, and at the last one.\n\n"
+                + "| mode | seed | steps | train+rollout s | trained tokens | HWE rate | groups trained / filtered | KL mean / last |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (RunResult r : results) {
-            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d |%n", r.mode(), r.seed(), r.steps(), r.trainSeconds(),
-                    r.rolloutTokens()));
+            Map<String, Double> t = r.training();
+            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d | %s | %s / %s | %s / %s |%n", r.mode(), r.seed(),
+                    r.steps(), r.trainSeconds(), r.trainedTokens(), metric(t, "hwe/rate", "%.3f"),
+                    metric(t, "outcome/groups/trained", "%.0f"), metric(t, "outcome/groups/filtered", "%.0f"),
+                    metric(t, "kl/mean", "%.4f"), metric(t, "kl/last", "%.4f")));
         }
         s.append("\n## Command\n\n```\n./ares experiment --cold-start ").append(coldStart).append(" --modes ")
                 .append(String.join(",", modes)).append(" --seeds ").append(seeds.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""))

@@ -1,5 +1,6 @@
 package dev.ares.cli.experiment;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,13 +18,22 @@ import java.util.Map;
  * @param seed           the run's seed
  * @param steps          learner steps taken
  * @param trainSeconds   wall time of the training part
- * @param rolloutTokens  response tokens generated in training (the rollout budget actually used)
+ * @param trainedTokens  response tokens that entered the loss over the run (after the online filter; stored as
+ *                       {@code rolloutTokens} by runs made before 2026-11-26)
  * @param byBucket       held-out figures per difficulty bucket ({@code easy}, {@code medium}, {@code hard}), the buckets
  *                       fixed by the cold-start policy's pass rate so that every run is scored on the same partition
  * @param byLevel        held-out figures per curriculum level ({@code L1}..{@code L5})
+ * @param training       what the run's train events said, summed or averaged over its steps ({@link TrainingSummary});
+ *                       empty for runs stored before it was recorded
  */
-public record RunResult(String mode, long seed, int steps, double trainSeconds, long rolloutTokens,
-                        Map<String, Cell> byBucket, Map<String, Cell> byLevel) {
+public record RunResult(String mode, long seed, int steps, double trainSeconds,
+                        @JsonAlias("rolloutTokens") long trainedTokens,
+                        Map<String, Cell> byBucket, Map<String, Cell> byLevel, Map<String, Double> training) {
+
+    /** Null-safe: a result without a training summary gets an empty one. */
+    public RunResult {
+        training = training == null ? Map.of() : Map.copyOf(training);
+    }
 
     /**
      * Held-out figures of one slice.
@@ -43,6 +53,11 @@ public record RunResult(String mode, long seed, int steps, double trainSeconds, 
     /** The file of a run inside the experiment's output directory. */
     public static Path file(Path outDir, String mode, long seed) {
         return outDir.resolve("runs").resolve(mode + "-s" + seed + ".json");
+    }
+
+    /** This result as the JSON stored in run files. */
+    String toJson() throws IOException {
+        return JSON.writeValueAsString(this);
     }
 
     /** Writes this result atomically (temporary file, then rename), so a killed experiment never leaves half a file. */

@@ -20,7 +20,7 @@ class ExperimentReportTest {
         return new RunResult(mode, seed, 10, 60.0, 1000, Map.of(
                 "easy", new RunResult.Cell(10, 40, accEasy, lenEasy),
                 "medium", new RunResult.Cell(10, 40, 0.5, 50),
-                "hard", new RunResult.Cell(10, 40, accHard, lenHard)), Map.of());
+                "hard", new RunResult.Cell(10, 40, accHard, lenHard)), Map.of(), Map.of("hwe/rate", 0.1));
     }
 
     @Test
