@@ -195,12 +195,16 @@ class ServingImagesTest {
         ServingEngine.Choice y = shared.choices().get(0);
         assertArrayEquals(x.tokenIds(), y.tokenIds(), what + ": ids");
         assertEquals(x.tokenIds().length, y.tokens().size(), what + ": per-token log-probabilities");
+        double worst = 0;
         for (int i = 0; i < x.tokenIds().length; i++) {
+            worst = Math.max(worst, Math.abs(x.tokens().get(i).logprob() - y.tokens().get(i).logprob()));
             // the model's log-probability of the token (greedy sampling reports 0 for the sampled distribution)
             assertEquals(x.tokens().get(i).logprob(), y.tokens().get(i).logprob(), 1e-4, what + ": logprob " + i);
             assertEquals(x.entropies()[i], y.entropies()[i], 1e-4, what + ": entropy " + i);
         }
         assertArrayEquals(alone.promptIds(), shared.promptIds(), what + ": prompt");
+        System.out.printf("shared batch vs alone, %s: %d tokens, logprob max abs diff %.3g%n", what, x.tokenIds().length,
+                worst);
     }
 
     /** Completes a future with the request's result. */
