@@ -171,6 +171,8 @@ class ImageRolloutTest {
                 }
             }
             assertNull(out.get(1).error());
+            System.out.printf("image rollout: max |behaviour - forced| %.3g, closest text-only %.3g, closest other image"
+                    + " %.3g, branches %d%n", worst, worstWithout, worstOther, branches);
             assertTrue(branches >= 1, "the hwe-branch image group branched " + branches + " times");
             assertTrue(worst <= TOL, "behaviour logprobs / entropies vs the teacher-forced forward with the image: " + worst);
             // the image matters: every trajectory's logprobs move by far more than the tolerance without it or with
