@@ -16,6 +16,7 @@ import dev.ares.model.generation.BranchingGenerator;
 import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.generation.GenerationResult;
 import dev.ares.model.generation.HweWindow;
+import dev.ares.model.qwen.Qwen25VlPositions;
 import dev.ares.model.vision.ImageFeatures;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,10 @@ import java.util.Map;
  * and the group is prefilled with its images ({@link BranchingGenerator}, M-RoPE), in a decode batch with any other
  * groups of the same sampling parameters, text or image, {@code iid} or {@code hwe-branch}. A reference that is
  * missing, malformed, outside the root or whose content does not match its hash fails only its request, with an
- * {@link ImageInputException} naming the reference. {@link RolloutGroup#promptTokenIds()} is the expanded prompt.
+ * {@link ImageInputException} naming the reference. A prompt whose image pads do not fit its images (e.g. a text
+ * prompt whose text spells {@code <|image_pad|>}, which the tokenizer turns into the pad id) fails only its request
+ * too ({@link Qwen25VlPositions#checkPrompt}, the check serving makes). {@link RolloutGroup#promptTokenIds()} is the
+ * expanded prompt.
  */
 public final class ModelRolloutEngine implements RolloutEngine {
     /** Trajectories per decode batch unless configured. */
@@ -151,6 +155,16 @@ public final class ModelRolloutEngine implements RolloutEngine {
                 throw new IllegalArgumentException("request " + r.requestId() + ": prompt token " + prompt[t] + " at index "
                         + t + " is outside the vocabulary of " + p.vocabSize());
             }
+        }
+        try {
+            Qwen25VlPositions.checkPrompt(p.model(), prompt, features);
+        } catch (IllegalArgumentException e) {
+            // a stray image pad (special-token text in a text prompt) must fail this request only, not the batch
+            // whose multimodal prefill it would break
+            String msg = "request " + r.requestId() + ": the prompt's image pads do not fit its "
+                    + r.prompt().imageRefs().size() + " image(s): " + e.getMessage();
+            throw r.prompt().imageRefs().isEmpty() ? new IllegalArgumentException(msg, e)
+                    : new ImageInputException(r.prompt().imageRefs().get(0), msg, e);
         }
         int context = p.model().config().maxPositionEmbeddings();
         if (prompt.length + r.sampling().maxNewTokens() > context) {

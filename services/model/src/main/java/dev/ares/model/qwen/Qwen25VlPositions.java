@@ -1,6 +1,7 @@
 package dev.ares.model.qwen;
 
 import dev.ares.model.vision.GridThw;
+import dev.ares.model.vision.ImageFeatures;
 import java.util.List;
 
 /**
@@ -32,6 +33,33 @@ public record Qwen25VlPositions(long[][][] positions, long[] deltas) {
          * processor's {@code mm_token_type_ids}. The hf-reference fixture's outputs were made that way.
          */
         SEQUENTIAL
+    }
+
+    /**
+     * Checks one prompt against its images before it joins a decode batch (serving and rollout share this check):
+     * for a Qwen2.5-VL {@code model} the prompt must hold exactly one run of image pads per image, each of its grid's
+     * size, and no video pads (a stray pad, e.g. {@code <|image_pad|>} typed into a text prompt and turned into its id
+     * by the tokenizer, would otherwise fail the multimodal prefill of the whole batch); any other model takes no
+     * images (its pad ids are ordinary tokens there and are left alone).
+     *
+     * @param model  the model the prompt is for
+     * @param prompt the encoded prompt, image pads already expanded
+     * @param images the prompt's processed images, or null for a text prompt
+     * @throws IllegalArgumentException naming the counts when the pads do not fit the images, or when a text-only
+     *                                  model gets images
+     */
+    public static void checkPrompt(QwenModel model, int[] prompt, ImageFeatures images) {
+        if (!(model instanceof Qwen25VlModel vl)) {
+            if (images != null) {
+                throw new IllegalArgumentException("the " + model.config().modelType()
+                        + " model takes text only; images need a qwen2_5_vl model");
+            }
+            return;
+        }
+        List<GridThw> grids = images == null ? List.of() : images.grids();
+        int[] mask = new int[prompt.length];
+        java.util.Arrays.fill(mask, 1);
+        compute(new int[][] {prompt}, new int[][] {mask}, grids, vl.vlConfig());
     }
 
     /** {@link #compute} or {@link #sequential}, by {@code mode}. */

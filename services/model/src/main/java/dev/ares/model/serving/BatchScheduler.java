@@ -6,7 +6,6 @@ import dev.ares.model.generation.GenerationParams;
 import dev.ares.model.qwen.Qwen25VlModel;
 import dev.ares.model.qwen.Qwen25VlPositions;
 import dev.ares.model.qwen.QwenModel;
-import dev.ares.model.vision.GridThw;
 import dev.ares.model.vision.ImageFeatures;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +106,7 @@ public final class BatchScheduler implements AutoCloseable {
      *                                  image pads do not match its images (the message says how)
      */
     public Ticket submit(int[] prompt, ImageFeatures images, GenerationParams params, int n, SequenceListener listener) {
-        checkImages(prompt, images);
+        Qwen25VlPositions.checkPrompt(model, prompt, images);
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt encodes to no tokens");
         }
@@ -125,24 +124,6 @@ public final class BatchScheduler implements AutoCloseable {
             throw new IllegalArgumentException("'n' must be between 1 and the batch size " + limits.maxBatch() + ", got " + n);
         }
         return queue.offer(prompt.clone(), images, params, n, listener);
-    }
-
-    /**
-     * A prompt of a Qwen2.5-VL model must hold exactly its images' pad runs (a stray pad would fail the multimodal
-     * prefill of the whole batch); images need such a model.
-     */
-    private void checkImages(int[] prompt, ImageFeatures images) {
-        if (!(model instanceof Qwen25VlModel vl)) {
-            if (images != null) {
-                throw new IllegalArgumentException("the served " + model.config().modelType()
-                        + " model takes text only; images need a qwen2_5_vl model");
-            }
-            return;
-        }
-        List<GridThw> grids = images == null ? List.of() : images.grids();
-        int[] mask = new int[prompt.length];
-        java.util.Arrays.fill(mask, 1);
-        Qwen25VlPositions.compute(new int[][] {prompt}, new int[][] {mask}, grids, vl.vlConfig());
     }
 
     /** Requests waiting for a slot. */

@@ -236,4 +236,29 @@ class ImageRolloutTest {
             assertTrue(e.getMessage().contains("ares.blobs.root"), e.getMessage());
         }
     }
+
+    @Test
+    void aTextPromptSpellingImagePadsFailsOnlyItselfInABatchWithAnImageGroup() throws Exception {
+        Prompt stray = new Prompt(List.of(new dev.ares.core.protocol.ChatMessage("user",
+                "What is <|vision_start|><|image_pad|><|vision_end|> 1 + 2?")), List.of(), "3", "addition", null);
+        try (PolicyHolder h = holder(); QwenTokenizer t = QwenTokenizer.load(model);
+             Qwen25VlModel m = (Qwen25VlModel) QwenModel.load(model, DeviceSpec.cpu())) {
+            // precondition: the tokenizer does turn the special-token text into the image pad id
+            int pad = m.vlConfig().imageTokenId();
+            int[] ids = t.encode("<|image_pad|>");
+            assertEquals(1, ids.length, "one id for the pad text");
+            assertEquals(pad, ids[0], "the pad text encodes to the image pad id");
+            List<Outcome> out = new ModelRolloutEngine(h, HweWindow.codeDefault(), 64, blobs).generateAll(List.of(
+                    request("img", prompts.get(0), 2, ExplorationMode.IID, 0, 31),
+                    request("stray", stray, 2, ExplorationMode.IID, 0, 32),
+                    request("img2", prompts.get(1), 2, ExplorationMode.IID, 0, 33)));
+            assertNull(out.get(0).error(), () -> String.valueOf(out.get(0).error()));
+            assertNull(out.get(2).error(), () -> String.valueOf(out.get(2).error()));
+            assertEquals(2, out.get(0).group().trajectories().size());
+            assertEquals(2, out.get(2).group().trajectories().size());
+            IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, out.get(1).error());
+            assertNull(out.get(1).group());
+            assertTrue(e.getMessage().contains("r-stray") && e.getMessage().contains("image pad"), e.getMessage());
+        }
+    }
 }
