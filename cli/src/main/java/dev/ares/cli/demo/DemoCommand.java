@@ -82,13 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         if (multimodal) {
-            PrintWriter o = spec.commandLine().getOut();
-            RunDir r = RunDir.current().create();
-            Path reports = r.root().resolve("runs").resolve("demo-multimodal-" + DateTimeFormatter
-                    .ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
-            Files.createDirectories(reports);
-            MultimodalDemo.run(r.repoRoot(), seed, freshColdStart, reports, o, line -> say(o, t0, line));
-            return 0;
+            return multimodalDemo(t0);
         }
         DemoPreset preset = preset();
         if (!List.of("iid", "hwe-branch", "grpo").contains(mode)) {
@@ -151,6 +145,72 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * {@code --multimodal}: the image cold start (stage 1) and its held-out accuracy, then AEPO steps on level-1 bar
+     * charts through the broker and the four services with the vision tower frozen, then the final checkpoint's
+     * held-out accuracy, with the inference service left serving it (it accepts {@code image_url} parts).
+     */
+    private int multimodalDemo(long t0) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!List.of("iid", "hwe-branch", "grpo").contains(mode)) {
+            throw new ParameterException(spec.commandLine(), "--mode must be iid, hwe-branch or grpo, got '" + mode + "'");
+        }
+        DemoPreset preset = DemoPreset.multimodal();
+        if (steps != null) {
+            if (steps < 1) {
+                throw new ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
+            }
+            preset = preset.withSteps(steps);
+        }
+        RunDir run = RunDir.current().create();
+        stopPreviousServices(run, out);
+        String runId = "demo-multimodal-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        Path runRoot = run.root().resolve("runs").resolve(runId);
+        Path reportDir = runRoot.resolve("report");
+        Files.createDirectories(reportDir);
+        java.util.function.Consumer<String> log = line -> say(out, t0, line);
+
+        Path coldStart = MultimodalDemo.coldStart(run.repoRoot(), seed, freshColdStart, log);
+        Path beforeJson = reportDir.resolve("eval-cold-start.json");
+        MultimodalDemo.Measured before = MultimodalDemo.evaluate(coldStart, beforeJson, seed, log);
+
+        say(out, t0, "starting broker, topics and the four services on the vision-language cold start ...");
+        Map<String, String> learner = learnerProps(preset, runId, coldStart);
+        learner.put("ares.learner.max-level", "1");
+        learner.put("ares.learner.vision", "frozen");
+        learner.put("ares.learner.lr", "2e-5");
+        LocalStack.Urls urls = LocalStack.start(run, basePort, kafkaPort, commonProps(run, runRoot, coldStart),
+                Map.of("learner-service", learner,
+                        "reward-service", Map.of("ares.reward.mode", mode.equals("grpo") ? "grpo" : "code")),
+                Duration.ofSeconds(180));
+        urls.services().forEach((name, url) -> say(out, t0, String.format("%-18s %s", name, url)));
+        say(out, t0, "run " + runId + ": " + preset.steps() + " AEPO steps (" + mode + ") on level-1 bar charts, "
+                + preset.groupsPerStep() + " groups x " + preset.n() + " per step, vision tower frozen");
+        List<TrainEvent> events;
+        CheckpointEvent finalCheckpoint;
+        try (RunWatcher watch = new RunWatcher(urls.bootstrap(), runId)) {
+            events = follow(watch, preset, run, out);
+            finalCheckpoint = awaitCheckpoint(watch, finalVersion(events), run);
+        }
+        String inference = urls.of("inference-service");
+        String model = DemoHttp.servedModel(inference);
+        DemoHttp.awaitVersion(inference, model, finalCheckpoint.version(), Duration.ofSeconds(120));
+        say(out, t0, "inference serves v" + finalCheckpoint.version() + " at " + inference + " (image_url parts accepted)");
+
+        Path afterJson = reportDir.resolve("eval-final.json");
+        MultimodalDemo.Measured after = MultimodalDemo.evaluate(Path.of(java.net.URI.create(finalCheckpoint.uri())),
+                afterJson, seed, log);
+        Path html = DemoReport.writeMultimodal(reportDir, runId, mode, preset, events, before, after, coldStart,
+                finalCheckpoint);
+        say(out, t0, "plots: " + html);
+        say(out, t0, "inference endpoint: " + inference + "/v1/chat/completions (model " + model + "); stop with ./ares down");
+        out.println(MultimodalDemo.summary(before, after, events.size(), finalCheckpoint.version(), beforeJson, afterJson,
+                inference));
+        out.flush();
+        return 0;
+    }
+
     private DemoPreset preset() {
         DemoPreset p = quick ? DemoPreset.quick() : DemoPreset.full();
         if (steps != null) {
@@ -174,6 +234,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Map<String, String> learnerProps(DemoPreset preset, String runId, Path coldStart) {
+        // mutable: the multimodal demo adds its keys
         Map<String, String> p = new LinkedHashMap<>();
         p.put("ares.learner.run-id", runId);
         p.put("ares.learner.model-dir", coldStart.toString());

@@ -34,6 +34,15 @@ public record DemoPreset(String name, int steps, int groupsPerStep, int n, int m
                 "multiplication", "linear", "compare"));
     }
 
+    /**
+     * {@code --multimodal}: AEPO on level-1 bar charts ("which bar is tallest"; answers are one letter, so 32 new
+     * tokens hold the 15-token trace with room to spare). The held-out evaluation is {@link MultimodalDemo#evaluate},
+     * so {@code evalPerLevel} and {@code evalK} are unused here.
+     */
+    public static DemoPreset multimodal() {
+        return new DemoPreset("multimodal", 10, 8, 8, 32, 1, 2, java.util.List.of("bar_chart"));
+    }
+
     /** This preset with another step count ({@code --steps}). */
     public DemoPreset withSteps(int s) {
         return new DemoPreset(name, s, groupsPerStep, n, maxNewTokens, evalPerLevel, evalK, evalFamilies);
