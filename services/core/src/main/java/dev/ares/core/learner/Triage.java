@@ -159,6 +159,43 @@ public record Triage(ScoredBatch batch, List<TrainableGroup> trainable, Map<Outc
         return trajectories.get(Outcome.TRAINED);
     }
 
+    /**
+     * This triage with trainable group {@code groupId} taken out of training and given {@code outcome} instead
+     * (e.g. {@link Outcome#FILTERED} when its images cannot be read; docs/learner.md "Image groups"): its included
+     * trajectories move from {@link Outcome#TRAINED} to {@code outcome} (those already masked as duplicates stay
+     * {@link Outcome#DUPLICATE}), the group counts once under {@code outcome}, {@code reason} is added, and the
+     * group stays decided, so it is recorded in the ledger on commit and a redelivery is a duplicate.
+     *
+     * @throws IllegalArgumentException when {@code groupId} is not a trainable group of this triage, or
+     *                                  {@code outcome} is {@link Outcome#TRAINED}
+     */
+    public Triage withoutGroup(String groupId, Outcome outcome, String reason) {
+        if (outcome == Outcome.TRAINED) {
+            throw new IllegalArgumentException("group " + groupId + ": a group taken out of training cannot be trained");
+        }
+        List<TrainableGroup> rest = new ArrayList<>(trainable.size());
+        TrainableGroup removed = null;
+        for (TrainableGroup tg : trainable) {
+            if (removed == null && tg.group().groupId().equals(groupId)) {
+                removed = tg;
+            } else {
+                rest.add(tg);
+            }
+        }
+        if (removed == null) {
+            throw new IllegalArgumentException("group " + groupId + " is not a trainable group of step " + batch.step());
+        }
+        EnumMap<Outcome, Integer> g = new EnumMap<>(groups);
+        EnumMap<Outcome, Integer> t = new EnumMap<>(trajectories);
+        g.merge(Outcome.TRAINED, -1, Integer::sum);
+        g.merge(outcome, 1, Integer::sum);
+        t.merge(Outcome.TRAINED, -removed.included(), Integer::sum);
+        t.merge(outcome, removed.included(), Integer::sum);
+        List<String> why = new ArrayList<>(reasons);
+        why.add(reason);
+        return freeze(batch, rest, g, t, why, decided, stale);
+    }
+
     /** Records this batch's outcomes in the ledger (call after the optimizer step). */
     public void commit(DedupeLedger ledger) {
         for (String id : decided) {

@@ -60,10 +60,15 @@ import java.util.TreeMap;
  *
  * <p>Image curricula (Qwen2.5-VL): the trainer gets the images of each group from the request the loop scheduled
  * for it ({@link PromptImages}, blobs under {@link LoopSettings#blobsRoot()}); the policy's vision tower is trained
- * or frozen by {@link LoopSettings#visionTrainable()}.
+ * or frozen by {@link LoopSettings#visionTrainable()}. A group whose images cannot be resolved (missing or corrupt
+ * blob, undecodable image, pads that do not fit) is left out of the step alone and recorded as
+ * {@link Outcome#FILTERED} with reason {@value #IMAGE_ERROR} (metric {@code learner/image_errors}); the rest of the
+ * batch trains.
  */
 public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelLearnerLoop.class.getName());
+    /** The reason of a group taken out of a step because its images could not be resolved. */
+    public static final String IMAGE_ERROR = "image-error";
 
     private final LoopSettings settings;
     private final LearnerBook book;
@@ -218,6 +223,16 @@ public final class ModelLearnerLoop implements LearnerLoop, AutoCloseable {
             return new StepOutcome(new TrainEvent(batch.runId(), batch.step(), metrics, Instant.now()), Optional.empty());
         }
         long before = book.stepsFinished();
+        // an image group whose blob is missing, corrupt or undecodable is taken out alone (filtered, reason
+        // image-error) instead of failing the whole batch into the dead-letter topic
+        Map<String, RuntimeException> imageErrors = t.prepareImages(batch, triage.trainable());
+        for (Map.Entry<String, RuntimeException> e : imageErrors.entrySet()) {
+            LOG.log(System.Logger.Level.WARNING, "step " + batch.step() + ", group " + e.getKey()
+                    + ": images unusable, group filtered (image-error): " + e.getValue().getMessage());
+            triage = triage.withoutGroup(e.getKey(), Outcome.FILTERED, e.getKey() + ": " + IMAGE_ERROR + " ("
+                    + e.getValue().getMessage() + ")");
+        }
+        metrics.put("learner/image_errors", (double) imageErrors.size());
         StepMetrics sm;
         try {
             sm = t.step(batch, triage.trainable());

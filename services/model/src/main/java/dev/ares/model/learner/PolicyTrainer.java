@@ -15,6 +15,7 @@ import dev.ares.core.aepo.KlDivergence;
 import dev.ares.core.aepo.Reading;
 import dev.ares.core.learner.Triage;
 import dev.ares.core.protocol.ScoredBatch;
+import dev.ares.core.protocol.ScoredGroup;
 import dev.ares.core.scoring.ControllerStateMap;
 import dev.ares.model.loss.AepoLoss;
 import dev.ares.model.qwen.Qwen25VlModel;
@@ -56,6 +57,8 @@ public final class PolicyTrainer {
     private final LearnerOptimizer optimizer;
     private ControllerState klState;
     private GroupImages images = GroupImages.NONE;
+    private java.util.IdentityHashMap<ScoredGroup, ImageFeatures> prepared = new java.util.IdentityHashMap<>();
+    private ScoredBatch preparedFor;
 
     /**
      * @param policy    the model to train (its parameters are updated in place)
@@ -94,6 +97,43 @@ public final class PolicyTrainer {
         this.images = java.util.Objects.requireNonNull(images, "images");
     }
 
+    /**
+     * Resolves the images of every trainable group before {@link #step} (docs/learner.md "Image groups"), so that one
+     * group whose blob is missing, corrupt or undecodable costs only that group: the loop takes the returned groups
+     * out of training ({@link Triage#withoutGroup}) and the next {@link #step} or {@link #policyLogprobs} on this
+     * batch uses the images resolved here instead of reading them again.
+     *
+     * @param batch  the scored batch
+     * @param groups its trainable groups
+     * @return the failure of each group whose images could not be resolved, by group id, in group order (empty when
+     *         every group's images are known or it has none)
+     */
+    public Map<String, RuntimeException> prepareImages(ScoredBatch batch, List<Triage.TrainableGroup> groups) {
+        GroupImages checked = TrainingImages.checked(policy, images, batch);
+        java.util.IdentityHashMap<ScoredGroup, ImageFeatures> ok = new java.util.IdentityHashMap<>();
+        Map<String, RuntimeException> failed = new java.util.LinkedHashMap<>();
+        for (Triage.TrainableGroup tg : groups) {
+            try {
+                ok.put(tg.group(), checked.of(tg.group()));
+            } catch (RuntimeException e) {
+                failed.put(tg.group().groupId(), e);
+            }
+        }
+        prepared = ok;
+        preparedFor = batch;
+        return failed;
+    }
+
+    /** The images of {@code batch}'s groups: those {@link #prepareImages} resolved, else read now. */
+    private GroupImages imagesFor(ScoredBatch batch) {
+        GroupImages checked = TrainingImages.checked(policy, images, batch);
+        if (preparedFor != batch) {
+            return checked;
+        }
+        java.util.IdentityHashMap<ScoredGroup, ImageFeatures> ready = prepared;
+        return g -> ready.containsKey(g) ? ready.get(g) : checked.of(g);
+    }
+
     /** The optimizer (for checkpointing its state). */
     public LearnerOptimizer optimizer() {
         return optimizer;
@@ -129,7 +169,7 @@ public final class PolicyTrainer {
         // switch it off so the reference pass builds no graph and the in-place AdamW update is allowed; the
         // gradient collector turns it on for the policy's forward and backward only.
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode(), TrainingImages.checked(policy, images, batch));
+        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode(), imagesFor(batch));
         if (rows.isEmpty()) {
             return StepMetrics.none();
         }
@@ -264,7 +304,7 @@ public final class PolicyTrainer {
      */
     public List<float[]> policyLogprobs(ScoredBatch batch, List<Triage.TrainableGroup> groups) {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode(), TrainingImages.checked(policy, images, batch));
+        List<TrainingRow> rows = TrainingRow.of(batch, groups, cfg.window(), cfg.windowMode(), imagesFor(batch));
         List<float[]> out = new ArrayList<>(rows.size());
         for (int[] range : TrainingRow.pack(rows, cfg.tokenBudget())) {
             List<TrainingRow> mb = rows.subList(range[0], range[1]);

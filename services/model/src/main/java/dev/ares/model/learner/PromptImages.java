@@ -58,9 +58,8 @@ public final class PromptImages implements GroupImages {
 
     /**
      * @throws IllegalArgumentException when the group is not one the schedule produced, its prompt differs, no blob
-     *     root is configured or an image cannot be decoded
-     * @throws IllegalStateException    when a blob no longer hashes to its name
-     * @throws java.io.UncheckedIOException when a blob cannot be read
+     *     root is configured, a blob cannot be read or no longer hashes to its name, or an image cannot be decoded
+     *     (the message names the group and the reference)
      */
     @Override
     public ImageFeatures of(ScoredGroup group) {
@@ -92,10 +91,16 @@ public final class PromptImages implements GroupImages {
         List<RgbImage> images = new ArrayList<>(p.imageRefs().size());
         for (int k = 0; k < p.imageRefs().size(); k++) {
             String field = "group " + group.groupId() + " Prompt.imageRefs[" + k + "]";
-            byte[] bytes = ImageBlobs.read(blobsRoot, p.imageRefs().get(k), field);
+            byte[] bytes;
+            try {
+                bytes = ImageBlobs.read(blobsRoot, p.imageRefs().get(k), field);
+            } catch (RuntimeException e) {
+                // missing file, content not matching its hash, malformed or escaping reference: name the reference
+                throw new IllegalArgumentException(field + " " + p.imageRefs().get(k) + ": " + e.getMessage(), e);
+            }
             try {
                 images.add(RgbImage.decode(bytes, field));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new IllegalArgumentException(field + " " + p.imageRefs().get(k) + ": " + e.getMessage(), e);
             }
         }

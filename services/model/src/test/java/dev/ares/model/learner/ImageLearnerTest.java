@@ -228,6 +228,59 @@ class ImageLearnerTest {
         }
     }
 
+    @Test
+    void aGroupWhoseBlobIsCorruptIsFilteredAloneAndTheRestOfTheBatchTrains() throws Exception {
+        ScheduleConfig sc = new ScheduleConfig("gone", 2, 4, 1, ExplorationMode.IID, 0, 1.0, 1.0, 10, List.of(), 13, 1,
+                PromptFormat.BARE, 0);
+        Path ownBlobs = tmp.resolve("blobs-gone");
+        Path root = tmp.resolve("gone-checkpoints");
+        LoopSettings settings = new LoopSettings("ares-vl", model, root, 1, 3, DeviceSpec.cpu(), sc,
+                TrainerConfig.defaults(LearnerMode.IID, 1e-3, 4096, 1.0)).withImages(ownBlobs, false);
+        try (ModelLearnerLoop learner = new ModelLearnerLoop(settings, new CurriculumPrompts(bars(), sc.seed(),
+                     PromptFormat.BARE, ownBlobs));
+             PolicyHolder h = new PolicyHolder(tmp.resolve("gone-ckpt"), DeviceSpec.cpu(),
+                     TriggerVocabulary.loadDefault())) {
+            learner.load();
+            h.loadFolder(model);
+            List<RolloutRequest> reqs = learner.nextRequests();
+            assertEquals(2, reqs.size());
+            String lostRef = reqs.get(1).prompt().imageRefs().get(0);
+            assertFalse(lostRef.equals(reqs.get(0).prompt().imageRefs().get(0)), "the two groups share their chart");
+            List<ScoredGroup> groups = new ArrayList<>();
+            for (RolloutRequest req : reqs) {
+                RolloutGroup g = new ModelRolloutEngine(h, HweWindow.codeDefault(), 64, ownBlobs).generate(req);
+                List<TrajectoryScore> scores = new ArrayList<>();
+                for (int k = 0; k < g.trajectories().size(); k++) {
+                    double a = k % 2 == 0 ? 1 : -1;
+                    scores.add(new TrajectoryScore(g.trajectories().get(k).trajectoryId(), a > 0 ? 1 : 0, 1, 0,
+                            List.of(), 0, a > 0 ? 1 : 0, a));
+                }
+                groups.add(new ScoredGroup(req.groupId(), 0.5, Bucket.MEDIUM, true, scores, g));
+            }
+            ScoredBatch batch = new ScoredBatch("gone", 0, groups, new BatchStats(1.0, Map.of(), Map.of()), false);
+            // the second group's chart is corrupted in the blob store between rollout and learning (a deleted blob
+            // would be written again by the learner's prompt source, which re-renders the step's prompts)
+            Path file = ownBlobs.resolve("sha256").resolve(lostRef.substring("blob:sha256:".length()));
+            byte[] png = Files.readAllBytes(file);
+            png[png.length / 2] ^= 1;
+            Files.write(file, png);
+
+            Map<String, Double> m = learner.train(batch, 0, 0).event().metrics();
+            assertEquals(1.0, m.get("outcome/groups/trained"), m.toString());
+            assertEquals(4.0, m.get("outcome/trajectories/trained"), m.toString());
+            assertEquals(1.0, m.get("outcome/groups/filtered"), m.toString());
+            assertEquals(4.0, m.get("outcome/trajectories/filtered"), m.toString());
+            assertEquals(1.0, m.get("learner/image_errors"), m.toString());
+            assertTrue(m.get("train/tokens") > 0, m.toString());
+            assertEquals(1, learner.book().optimizerSteps());
+            assertEquals(1, learner.book().accounting().groups(dev.ares.core.learner.Outcome.FILTERED));
+            assertEquals(1, learner.book().accounting().groups(dev.ares.core.learner.Outcome.TRAINED));
+            // both groups have their one outcome: a redelivery is a duplicate, not a second try
+            assertTrue(learner.book().ledger().hasGroup(reqs.get(0).groupId()));
+            assertTrue(learner.book().ledger().hasGroup(reqs.get(1).groupId()));
+        }
+    }
+
     /** Every word of the demo tokenizer is a trigger, so that HWE events (and branches) happen on random text. */
     private static TriggerVocabulary everyWordATrigger() {
         java.util.Set<String> words = new java.util.HashSet<>();
