@@ -17,6 +17,7 @@ import dev.ares.model.learner.LoopSettings;
 import dev.ares.model.learner.LoraSettings;
 import dev.ares.model.learner.ModelLearnerLoop;
 import dev.ares.model.learner.TrainerConfig;
+import dev.ares.model.qwen.QwenConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -157,7 +158,7 @@ public class LearnerLoopProducer {
             return new UnconfiguredLearnerLoop();
         }
         LoopSettings s = settings();
-        Curriculum curriculum = curriculum(families, maxLevel, s.blobsRoot() != null);
+        Curriculum curriculum = curriculum(s);
         ModelLearnerLoop loop = new ModelLearnerLoop(s, new CurriculumPrompts(curriculum, s.schedule().seed(),
                 s.schedule().promptFormat(), s.blobsRoot()));
         LOG.infof("learner: run %s, mode %s, %d groups x %d per step, max staleness %d, store %s, %d steps done",
@@ -206,6 +207,36 @@ public class LearnerLoopProducer {
         return new LoopSettings(modelName, initial, Path.of(checkpointsRoot), checkpointEvery, keepCheckpoints, dev, sc,
                 tc, StalePolicy.parse(stalePolicy), new LoraSettings(loraRank, loraAlpha, loraTargets, seed))
                 .withImages(blobsRoot.filter(x -> !x.isBlank()).map(Path::of).orElse(null), trainVision);
+    }
+
+    /**
+     * The configured curriculum ({@code ares.learner.families}, {@code ares.learner.max-level}) for these settings:
+     * image families need a blob root ({@code ares.blobs.root}) and an initial model that reads images, i.e. whose
+     * {@code config.json} {@code model_type} is {@code qwen2_5_vl} (a text-only model would fail every image rollout,
+     * docs/learner.md "Image groups").
+     *
+     * @throws LearnerConfigException naming {@code ares.learner.families} and the model type when image families meet a
+     *     text-only model, or {@code ares.learner.model-dir} when its {@code config.json} cannot be read
+     */
+    Curriculum curriculum(LoopSettings s) {
+        Curriculum c = curriculum(families, maxLevel, s.blobsRoot() != null);
+        List<String> imageFamilies = c.entries().stream().filter(e -> e.family().modality() != Modality.TEXT)
+                .map(e -> e.family().name()).distinct().toList();
+        if (!imageFamilies.isEmpty()) {
+            String type;
+            try {
+                type = QwenConfig.load(s.initialDir()).modelType();
+            } catch (RuntimeException e) {
+                throw new LearnerConfigException("ares.learner.model-dir", "must hold a readable config.json ("
+                        + e.getMessage() + ")", s.initialDir());
+            }
+            if (!QwenConfig.QWEN2_5_VL.equals(type)) {
+                throw new LearnerConfigException("ares.learner.families", "may name image families only with a "
+                        + QwenConfig.QWEN2_5_VL + " model, but ares.learner.model-dir " + s.initialDir()
+                        + " has model_type " + type + ", which takes text only", imageFamilies);
+            }
+        }
+        return c;
     }
 
     /**

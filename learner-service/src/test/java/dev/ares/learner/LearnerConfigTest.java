@@ -171,4 +171,23 @@ class LearnerConfigTest {
                 () -> LearnerLoopProducer.curriculum(Optional.of(List.of("bar_chart")), 2)).key());
         assertEquals(2, LearnerLoopProducer.curriculum(Optional.of(List.of("bar_chart")), 2, true).entries().size());
     }
+
+    @Test
+    void imageFamiliesWithATextOnlyModelAreRefusedNamingTheModelType() {
+        LearnerLoopProducer p = valid();
+        p.blobsRoot = Optional.of("/data/blobs");
+        p.families = Optional.of(List.of("addition", "bar_chart"));
+        LearnerConfigException e = assertThrows(LearnerConfigException.class, () -> p.curriculum(p.settings()));
+        assertEquals("ares.learner.families", e.key());
+        assertTrue(e.getMessage().contains("model_type qwen2") && e.getMessage().contains("bar_chart"), e.getMessage());
+        // text families stay fine with the text model
+        p.families = Optional.of(List.of("addition"));
+        assertEquals(5, p.curriculum(p.settings()).entries().size());
+        // and image families are accepted with a Qwen2.5-VL folder
+        LearnerLoopProducer vl = valid();
+        vl.modelDir = Optional.of(FIXTURE.resolveSibling("qwen2_5_vl-tiny").toString());
+        vl.blobsRoot = Optional.of("/data/blobs");
+        vl.families = Optional.of(List.of("bar_chart"));
+        assertEquals(5, vl.curriculum(vl.settings()).entries().size());
+    }
 }
