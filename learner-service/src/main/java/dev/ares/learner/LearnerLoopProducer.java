@@ -204,6 +204,12 @@ public class LearnerLoopProducer {
             case "frozen" -> false;
             default -> throw new LearnerConfigException("ares.learner.vision", "must be frozen or trainable", vision);
         };
+        if (trainVision && loraRank > 0) {
+            // with LoRA the optimizer holds the adapters' A and B only: a trainable tower would silently stay frozen
+            throw new LearnerConfigException("ares.learner.vision", "must be frozen when ares.learner.lora-rank is "
+                    + loraRank + " (LoRA trains only the adapters, so the vision tower would not be trained); use "
+                    + "full fine-tuning (ares.learner.lora-rank=0) to train the tower", vision);
+        }
         return new LoopSettings(modelName, initial, Path.of(checkpointsRoot), checkpointEvery, keepCheckpoints, dev, sc,
                 tc, StalePolicy.parse(stalePolicy), new LoraSettings(loraRank, loraAlpha, loraTargets, seed))
                 .withImages(blobsRoot.filter(x -> !x.isBlank()).map(Path::of).orElse(null), trainVision);

@@ -190,4 +190,22 @@ class LearnerConfigTest {
         vl.families = Optional.of(List.of("bar_chart"));
         assertEquals(5, vl.curriculum(vl.settings()).entries().size());
     }
+
+    @Test
+    void aTrainableVisionTowerWithLoraIsRefusedNamingBothKeys() {
+        LearnerLoopProducer p = valid();
+        p.blobsRoot = Optional.of("/data/blobs");
+        p.vision = "trainable";
+        p.loraRank = 8;
+        LearnerConfigException e = assertThrows(LearnerConfigException.class, p::settings);
+        assertEquals("ares.learner.vision", e.key());
+        assertTrue(e.getMessage().contains("ares.learner.lora-rank") && e.getMessage().contains("trainable"),
+                e.getMessage());
+        // each alone is accepted
+        p.loraRank = 0;
+        assertEquals(true, p.settings().visionTrainable());
+        p.vision = "frozen";
+        p.loraRank = 8;
+        assertEquals(8, p.settings().lora().rank());
+    }
 }
