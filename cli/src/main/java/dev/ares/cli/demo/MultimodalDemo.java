@@ -50,9 +50,7 @@ final class MultimodalDemo {
         // is trained again rather than silently reused
         String recipe = String.join(" ", SFT_ARGS);
         Path marker = dir.resolve(ColdStart.MARKER);
-        boolean cached = !fresh && Files.isRegularFile(marker) && Files.isRegularFile(dir.resolve("config.json"))
-                && Files.readAllLines(marker).contains(recipe);
-        if (cached) {
+        if (!fresh && madeWithRecipe(dir)) {
             log.accept("reusing the cached vision-language cold start in " + dir + " (--fresh-cold-start trains it again)");
             return dir;
         }
@@ -82,6 +80,13 @@ final class MultimodalDemo {
         }
         Files.writeString(marker, Instant.now() + "\n" + recipe + "\n");
         return dir;
+    }
+
+    /** Whether {@code dir} holds a finished cold start whose marker names the current {@link #SFT_ARGS}. */
+    static boolean madeWithRecipe(Path dir) throws IOException {
+        Path marker = dir.resolve(ColdStart.MARKER);
+        return Files.isRegularFile(marker) && Files.isRegularFile(dir.resolve("config.json"))
+                && Files.readAllLines(marker).contains(String.join(" ", SFT_ARGS));
     }
 
     /**
