@@ -231,8 +231,10 @@ public final class LoadedPolicy {
      *
      * @param userText user text holding one {@code <image>} placeholder per image, or none
      * @param images   encoded images (PNG, JPEG, ...), in order, at least one
-     * @throws IllegalArgumentException when the model is not a Qwen2.5-VL model, an image cannot be decoded (naming
-     *                                  its index) or the placeholder count is neither 0 nor the image count
+     * @throws IllegalArgumentException when the model is not a Qwen2.5-VL model, an image cannot be decoded or
+     *                                  processed (naming its index; any unchecked decoder failure included, so the
+     *                                  rollout fails only that request) or the placeholder count is neither 0 nor
+     *                                  the image count
      */
     public ImagePrompt imagePrompt(String userText, List<byte[]> images) {
         Qwen25VlModel vl = visionModel();
@@ -245,11 +247,20 @@ public final class LoadedPolicy {
         for (int i = 0; i < images.size(); i++) {
             try {
                 decoded.add(RgbImage.decode(images.get(i), "image " + i));
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("image " + i + ": " + e.getMessage(), e);
+            } catch (java.io.IOException | RuntimeException e) {
+                // a malformed image must fail only its request: ImageIO's plugins may throw unchecked exceptions too
+                throw new IllegalArgumentException("image " + i + " cannot be decoded: "
+                        + (e instanceof java.io.IOException ? e.getMessage() : e.toString()), e);
             }
         }
-        ImageFeatures features = new Qwen2VlImageProcessor(ImageProcessorConfig.load(dir)).process(decoded);
+        ImageFeatures features;
+        try {
+            features = new Qwen2VlImageProcessor(ImageProcessorConfig.load(dir)).process(decoded);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the images cannot be processed for " + dir + ": " + e, e);
+        }
         int[] ids = ImagePrompts.expandImagePads(
                 tokenizer.encode(ImagePrompts.userTurn(template, images.size(), parts.text(), true)), features.grids(),
                 vl.vlConfig());

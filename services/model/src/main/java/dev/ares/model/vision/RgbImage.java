@@ -63,11 +63,21 @@ public record RgbImage(int width, int height, byte[] rgb) {
         return of(img);
     }
 
-    /** Converts a decoded image to 8-bit RGB (alpha over white, gray replicated). */
+    /**
+     * Converts a decoded image to 8-bit RGB (alpha over white, gray replicated).
+     *
+     * @throws IllegalArgumentException naming the size when {@code width * height * 3} bytes exceed a Java array (a
+     *                                  decoder accepts such images in packed formats, e.g. 1-bit gray)
+     */
     public static RgbImage of(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        byte[] out = new byte[w * h * 3];
+        long bytes = (long) w * h * 3;
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("an image of " + w + "x" + h + " needs " + bytes
+                    + " bytes as 8-bit RGB, more than an array holds");
+        }
+        byte[] out = new byte[(int) bytes];
         Raster r = img.getRaster();
         int bands = r.getNumBands();
         boolean raw = img.getColorModel() instanceof ComponentColorModel && bands >= 1 && bands <= 4
