@@ -62,6 +62,28 @@ class TriageTest {
     }
 
     @Test
+    void aGroupTakenOutOfTrainingMovesItsIncludedTrajectoriesAndStaysDecided() {
+        DedupeLedger ledger = DedupeLedger.of(List.of(), List.of("a-t1"));
+        ScoredBatch b = Batches.batch("r", 0, false, List.of(Batches.group("r", 0, 2, "a", 3, 0, true),
+                Batches.group("r", 0, 2, "c", 3, 0, true)), 0.5, Map.of());
+        Triage t = Triage.of(b, "r", 0, 1, ledger, 3).withoutGroup("a", Outcome.FILTERED, "a: image-error (x)");
+        // "a" had 2 included trajectories (a-t1 was trained before): those 2 become filtered, a-t1 stays duplicate
+        assertEquals(1, t.groups().get(Outcome.TRAINED));
+        assertEquals(1, t.groups().get(Outcome.FILTERED));
+        assertEquals(3, t.trajectories().get(Outcome.TRAINED));
+        assertEquals(2, t.trajectories().get(Outcome.FILTERED));
+        assertEquals(1, t.trajectories().get(Outcome.DUPLICATE));
+        assertEquals(List.of("c"), t.trainable().stream().map(x -> x.group().groupId()).toList());
+        assertEquals("a: image-error (x)", t.reasons().get(t.reasons().size() - 1));
+        t.commit(ledger);
+        assertEquals(true, ledger.hasGroup("a"), "recorded: a redelivery is a duplicate");
+        assertEquals(false, ledger.hasTrajectory("a-t0"), "its trajectories were not trained");
+        assertEquals(true, ledger.hasTrajectory("c-t0"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> t.withoutGroup("nope", Outcome.FILTERED, "x"));
+    }
+
+    @Test
     void anotherRunsBatchIsIgnoredAndChangesNoLedger() {
         LearnerBook book = new LearnerBook(StepSchedulerTest.config(2, 0, ExplorationMode.IID, 0), StepSchedulerTest.LABELLED);
         ScoredBatch other = Batches.batch("zz", 0, false, List.of(Batches.group("zz", 0, 1, "g", 4, 0, true)), 0.5, Map.of());
