@@ -90,8 +90,16 @@ class KafkaCommandTest {
                     Map.of("bootstrap.servers", bootstrap))) {
                 admin.deleteTopics(java.util.List.of("ares.train.events")).all().get(30, TimeUnit.SECONDS);
             }
+            // topic deletion completes on the controller before every broker's metadata drops the topic: poll the
+            // status until it reports the drift (at most 20 s), rather than reading it once
+            String missing = "topics.yaml: missing ares.train.events (run ./ares topics apply)";
             Run drift = ares("kafka", "status", "--data-dir", dir);
-            assertTrue(drift.out().contains("topics.yaml: missing ares.train.events (run ./ares topics apply)"), drift.out());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!drift.out().contains(missing) && System.nanoTime() < until) {
+                Thread.sleep(500);
+                drift = ares("kafka", "status", "--data-dir", dir);
+            }
+            assertTrue(drift.out().contains(missing), drift.out());
 
             Run clash = ares("kafka", "start", "--port", Integer.toString(port), "--data-dir", tmp.resolve("other").toString());
             assertEquals(1, clash.code(), clash.toString());
