@@ -176,7 +176,7 @@ class ServingImagesTest {
             // 20 image pads but no image: refused at submission, not inside a shared prefill
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> engine.complete(
                     new ServingEngine.Request(null, null, prompt, greedy(2), 1, 0)));
-            assertTrue(e.getMessage().contains("image"), e.getMessage());
+            assertTrue(e.getMessage().contains("an image pad run but only 0 images were given"), e.getMessage());
             // two images for one pad run
             IllegalArgumentException two = assertThrows(IllegalArgumentException.class, () -> engine.complete(
                     new ServingEngine.Request(null, null, prompt, greedy(2), 1, 0, false,
