@@ -194,6 +194,10 @@ class ImageRolloutTest {
                     request("b", prompts.get(1), 2, ExplorationMode.IID, 0, 23)));
             RolloutGroup inBatch = mixed.get(1).group();
             assertNotNull(inBatch);
+            // the case this test is about: the text prompt is the longest, so the image rows are left-padded
+            assertTrue(mixed.get(0).group().promptTokenIds().length > inBatch.promptTokenIds().length,
+                    "text prompt " + mixed.get(0).group().promptTokenIds().length + " tokens, image prompt "
+                            + inBatch.promptTokenIds().length);
             for (int j = 0; j < 3; j++) {
                 Trajectory x = alone.trajectories().get(j);
                 Trajectory y = inBatch.trajectories().get(j);
