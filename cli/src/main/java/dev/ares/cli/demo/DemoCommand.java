@@ -85,13 +85,10 @@ public final class DemoCommand implements Callable<Integer> {
             return multimodalDemo(t0);
         }
         DemoPreset preset = preset();
-        if (!List.of("iid", "hwe-branch", "grpo").contains(mode)) {
-            throw new ParameterException(spec.commandLine(), "--mode must be iid, hwe-branch or grpo, got '" + mode + "'");
-        }
         PrintWriter out = spec.commandLine().getOut();
         RunDir run = RunDir.current().create();
         stopPreviousServices(run, out);
-        String runId = "demo-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String runId = newRunId("demo-");
         Path runRoot = run.root().resolve("runs").resolve(runId);
         Path reportDir = runRoot.resolve("report");
         Files.createDirectories(reportDir);
@@ -101,26 +98,12 @@ public final class DemoCommand implements Callable<Integer> {
         say(out, t0, "cold start: " + coldStart);
 
         say(out, t0, "starting broker, topics and the four services ...");
-        LocalStack.Urls urls = LocalStack.start(run, basePort, kafkaPort, commonProps(run, runRoot, coldStart),
-                Map.of("learner-service", learnerProps(preset, runId, coldStart),
-                        "reward-service", Map.of("ares.reward.mode", mode.equals("grpo") ? "grpo" : "code")),
-                Duration.ofSeconds(180));
-        urls.services().forEach((name, url) -> say(out, t0, String.format("%-18s %s", name, url)));
-        say(out, t0, "run " + runId + ": " + preset.steps() + " AEPO steps (" + mode + "), " + preset.groupsPerStep()
-                + " groups x " + preset.n() + " per step");
-
-        List<TrainEvent> events;
-        CheckpointEvent finalCheckpoint;
-        try (RunWatcher watch = new RunWatcher(urls.bootstrap(), runId)) {
-            events = follow(watch, preset, run, out);
-            finalCheckpoint = awaitCheckpoint(watch, finalVersion(events), run);
-        }
-        say(out, t0, "final checkpoint v" + finalCheckpoint.version() + " (step " + finalCheckpoint.step() + ")");
-
-        String inference = urls.of("inference-service");
-        String model = DemoHttp.servedModel(inference);
-        DemoHttp.awaitVersion(inference, model, finalCheckpoint.version(), Duration.ofSeconds(120));
-        say(out, t0, "inference serves v" + finalCheckpoint.version() + " at " + inference);
+        Trained trained = trainOnStack(run, runId, runRoot, coldStart, preset, learnerProps(preset, runId, coldStart),
+                "", out, t0);
+        List<TrainEvent> events = trained.events();
+        CheckpointEvent finalCheckpoint = trained.checkpoint();
+        String inference = trained.inference();
+        String model = trained.model();
 
         List<Problem> problems = Evaluator.draw(preset.evalFamilies(), List.of(1, 2, 3, 4, 5), Split.HELDOUT,
                 preset.evalPerLevel(), seed);
@@ -152,20 +135,10 @@ public final class DemoCommand implements Callable<Integer> {
      */
     private int multimodalDemo(long t0) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!List.of("iid", "hwe-branch", "grpo").contains(mode)) {
-            throw new ParameterException(spec.commandLine(), "--mode must be iid, hwe-branch or grpo, got '" + mode + "'");
-        }
-        DemoPreset preset = DemoPreset.multimodal();
-        if (steps != null) {
-            if (steps < 1) {
-                throw new ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
-            }
-            preset = preset.withSteps(steps);
-        }
+        DemoPreset preset = preset();
         RunDir run = RunDir.current().create();
         stopPreviousServices(run, out);
-        String runId = "demo-multimodal-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-                .format(Instant.now());
+        String runId = newRunId("demo-multimodal-");
         Path runRoot = run.root().resolve("runs").resolve(runId);
         Path reportDir = runRoot.resolve("report");
         Files.createDirectories(reportDir);
@@ -180,23 +153,12 @@ public final class DemoCommand implements Callable<Integer> {
         learner.put("ares.learner.max-level", "1");
         learner.put("ares.learner.vision", "frozen");
         learner.put("ares.learner.lr", "2e-5");
-        LocalStack.Urls urls = LocalStack.start(run, basePort, kafkaPort, commonProps(run, runRoot, coldStart),
-                Map.of("learner-service", learner,
-                        "reward-service", Map.of("ares.reward.mode", mode.equals("grpo") ? "grpo" : "code")),
-                Duration.ofSeconds(180));
-        urls.services().forEach((name, url) -> say(out, t0, String.format("%-18s %s", name, url)));
-        say(out, t0, "run " + runId + ": " + preset.steps() + " AEPO steps (" + mode + ") on level-1 bar charts, "
-                + preset.groupsPerStep() + " groups x " + preset.n() + " per step, vision tower frozen");
-        List<TrainEvent> events;
-        CheckpointEvent finalCheckpoint;
-        try (RunWatcher watch = new RunWatcher(urls.bootstrap(), runId)) {
-            events = follow(watch, preset, run, out);
-            finalCheckpoint = awaitCheckpoint(watch, finalVersion(events), run);
-        }
-        String inference = urls.of("inference-service");
-        String model = DemoHttp.servedModel(inference);
-        DemoHttp.awaitVersion(inference, model, finalCheckpoint.version(), Duration.ofSeconds(120));
-        say(out, t0, "inference serves v" + finalCheckpoint.version() + " at " + inference + " (image_url parts accepted)");
+        Trained trained = trainOnStack(run, runId, runRoot, coldStart, preset, learner,
+                " on level-1 bar charts, vision tower frozen", out, t0);
+        List<TrainEvent> events = trained.events();
+        CheckpointEvent finalCheckpoint = trained.checkpoint();
+        String inference = trained.inference();
+        String model = trained.model();
 
         Path afterJson = reportDir.resolve("eval-final.json");
         MultimodalDemo.Measured after = MultimodalDemo.evaluate(Path.of(java.net.URI.create(finalCheckpoint.uri())),
@@ -211,8 +173,48 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** What a finished run left: its step events, the final checkpoint, and the inference service serving it. */
+    private record Trained(List<TrainEvent> events, CheckpointEvent checkpoint, String inference, String model) {
+    }
+
+    /**
+     * Starts the broker, topics and four services on {@code coldStart}, follows the learner's steps with the live
+     * display until {@code preset.steps()}, waits for the final checkpoint's announcement and for the inference
+     * service to serve it.
+     */
+    private Trained trainOnStack(RunDir run, String runId, Path runRoot, Path coldStart, DemoPreset preset,
+                                 Map<String, String> learner, String what, PrintWriter out, long t0) throws Exception {
+        LocalStack.Urls urls = LocalStack.start(run, basePort, kafkaPort, commonProps(run, runRoot, coldStart),
+                Map.of("learner-service", learner,
+                        "reward-service", Map.of("ares.reward.mode", mode.equals("grpo") ? "grpo" : "code")),
+                Duration.ofSeconds(180));
+        urls.services().forEach((name, url) -> say(out, t0, String.format("%-18s %s", name, url)));
+        say(out, t0, "run " + runId + ": " + preset.steps() + " AEPO steps (" + mode + ")" + what + ", "
+                + preset.groupsPerStep() + " groups x " + preset.n() + " per step");
+        List<TrainEvent> events;
+        CheckpointEvent finalCheckpoint;
+        try (RunWatcher watch = new RunWatcher(urls.bootstrap(), runId)) {
+            events = follow(watch, preset, run, out);
+            finalCheckpoint = awaitCheckpoint(watch, finalVersion(events), run);
+        }
+        say(out, t0, "final checkpoint v" + finalCheckpoint.version() + " (step " + finalCheckpoint.step() + ")");
+        String inference = urls.of("inference-service");
+        String model = DemoHttp.servedModel(inference);
+        DemoHttp.awaitVersion(inference, model, finalCheckpoint.version(), Duration.ofSeconds(120));
+        say(out, t0, "inference serves v" + finalCheckpoint.version() + " at " + inference);
+        return new Trained(events, finalCheckpoint, inference, model);
+    }
+
+    private static String newRunId(String prefix) {
+        return prefix + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    }
+
+    /** The preset of this invocation ({@code --multimodal}, {@code --quick} or the default) after the flag checks. */
     private DemoPreset preset() {
-        DemoPreset p = quick ? DemoPreset.quick() : DemoPreset.full();
+        if (!List.of("iid", "hwe-branch", "grpo").contains(mode)) {
+            throw new ParameterException(spec.commandLine(), "--mode must be iid, hwe-branch or grpo, got '" + mode + "'");
+        }
+        DemoPreset p = multimodal ? DemoPreset.multimodal() : quick ? DemoPreset.quick() : DemoPreset.full();
         if (steps != null) {
             if (steps < 1) {
                 throw new ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);

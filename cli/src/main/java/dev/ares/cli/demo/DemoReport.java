@@ -49,13 +49,7 @@ final class DemoReport {
 
     static Path write(Path dir, String runId, String mode, DemoPreset preset, List<TrainEvent> events, EvalReport eval,
                       Path coldStart, CheckpointEvent checkpoint) throws IOException {
-        Files.createDirectories(dir);
-        StringBuilder jsonl = new StringBuilder();
-        for (TrainEvent e : events) {
-            jsonl.append(new String(Codecs.trainEvent().encode(e), StandardCharsets.UTF_8)).append('\n');
-        }
-        Files.writeString(dir.resolve("train-events.jsonl"), jsonl);
-        List<Path> charts = DemoPlots.charts(events, panels(), dir);
+        List<Path> charts = eventsAndCharts(dir, events);
 
         Map<String, List<List<String>>> tables = new LinkedHashMap<>();
         List<List<String>> byBucket = new ArrayList<>();
@@ -71,17 +65,7 @@ final class DemoReport {
         byLevel.add(List.of("family / level", "problems", "samples", "accuracy", "mean length (tokens)"));
         eval.byFamilyLevel().forEach((k, a) -> byLevel.add(row(k, a)));
         tables.put("Held-out evaluation by family and level", byLevel);
-        List<List<String>> settings = new ArrayList<>();
-        settings.add(List.of("setting", "value"));
-        settings.add(List.of("run", runId));
-        settings.add(List.of("mode", mode));
-        settings.add(List.of("preset", preset.name()));
-        settings.add(List.of("steps", Integer.toString(events.size())));
-        settings.add(List.of("groups x n per step", preset.groupsPerStep() + " x " + preset.n()));
-        settings.add(List.of("max new tokens", Integer.toString(preset.maxNewTokens())));
-        settings.add(List.of("cold start", coldStart.toString()));
-        settings.add(List.of("final checkpoint", "v" + checkpoint.version() + " " + checkpoint.uri()));
-        tables.put("Run", settings);
+        tables.put("Run", runSettings(runId, mode, preset, events, coldStart, checkpoint, true));
         return DemoPlots.html("ARES demo " + runId, List.of("AdaCS cold start, then AEPO over Kafka with the four "
                 + "services; the held-out evaluation ran through the inference service's /v1/chat/completions with "
                 + eval.k() + " samples per problem (temperature 1), bucketed by the measured pass rate."), tables, charts, dir);
@@ -94,13 +78,7 @@ final class DemoReport {
     static Path writeMultimodal(Path dir, String runId, String mode, DemoPreset preset, List<TrainEvent> events,
                                 MultimodalDemo.Measured before, MultimodalDemo.Measured after, Path coldStart,
                                 CheckpointEvent checkpoint) throws IOException {
-        Files.createDirectories(dir);
-        StringBuilder jsonl = new StringBuilder();
-        for (TrainEvent e : events) {
-            jsonl.append(new String(Codecs.trainEvent().encode(e), StandardCharsets.UTF_8)).append('\n');
-        }
-        Files.writeString(dir.resolve("train-events.jsonl"), jsonl);
-        List<Path> charts = DemoPlots.charts(events, panels(), dir);
+        List<Path> charts = eventsAndCharts(dir, events);
         Map<String, List<List<String>>> tables = new LinkedHashMap<>();
         List<List<String>> acc = new ArrayList<>();
         acc.add(List.of("policy", "held-out problems", "greedy accuracy", "chance"));
@@ -109,19 +87,39 @@ final class DemoReport {
         acc.add(List.of("after AEPO, v" + checkpoint.version(), Integer.toString(after.problems()),
                 String.format(Locale.ROOT, "%.3f", after.accuracy()), "0.25"));
         tables.put("Which of four bars is tallest (bar_chart level 1, held-out)", acc);
+        tables.put("Run", runSettings(runId, mode, preset, events, coldStart, checkpoint, false));
+        return DemoPlots.html("ARES multimodal demo " + runId, List.of("Image cold start (./ares sft --modality image), "
+                + "then AEPO on level-1 bar charts over Kafka with the four services (vision tower frozen; images as "
+                + "blob references); accuracies measured by ./ares eval, greedy."), tables, charts, dir);
+    }
+
+    /** Writes {@code train-events.jsonl} and one chart per panel into {@code dir}; returns the charts. */
+    private static List<Path> eventsAndCharts(Path dir, List<TrainEvent> events) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder jsonl = new StringBuilder();
+        for (TrainEvent e : events) {
+            jsonl.append(new String(Codecs.trainEvent().encode(e), StandardCharsets.UTF_8)).append('\n');
+        }
+        Files.writeString(dir.resolve("train-events.jsonl"), jsonl);
+        return DemoPlots.charts(events, panels(), dir);
+    }
+
+    /** The "Run" table of a report (header row first). */
+    private static List<List<String>> runSettings(String runId, String mode, DemoPreset preset, List<TrainEvent> events,
+                                                  Path coldStart, CheckpointEvent checkpoint, boolean withPreset) {
         List<List<String>> settings = new ArrayList<>();
         settings.add(List.of("setting", "value"));
         settings.add(List.of("run", runId));
         settings.add(List.of("mode", mode));
+        if (withPreset) {
+            settings.add(List.of("preset", preset.name()));
+        }
         settings.add(List.of("steps", Integer.toString(events.size())));
         settings.add(List.of("groups x n per step", preset.groupsPerStep() + " x " + preset.n()));
         settings.add(List.of("max new tokens", Integer.toString(preset.maxNewTokens())));
         settings.add(List.of("cold start", coldStart.toString()));
         settings.add(List.of("final checkpoint", "v" + checkpoint.version() + " " + checkpoint.uri()));
-        tables.put("Run", settings);
-        return DemoPlots.html("ARES multimodal demo " + runId, List.of("Image cold start (./ares sft --modality image), "
-                + "then AEPO on level-1 bar charts over Kafka with the four services (vision tower frozen; images as "
-                + "blob references); accuracies measured by ./ares eval, greedy."), tables, charts, dir);
+        return settings;
     }
 
     private static List<String> row(String label, Aggregate a) {
