@@ -205,9 +205,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         o.flush();
         EvalReport r = evaluate(coldStart, problems, 99);
         RunResult row = new RunResult("cold-start", 0, 0, 0, 0, buckets.byBucket(r), byLevel(r), Map.of());
-        Path tmp = dir.resolve(COLD_START_FILE + ".tmp");
-        Files.writeString(tmp, row.toJson());
-        Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        row.writeTo(f);
         return row;
     }
 

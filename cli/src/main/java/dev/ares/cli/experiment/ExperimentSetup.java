@@ -73,11 +73,7 @@ public record ExperimentSetup(String coldStartSha256, List<String> families, int
                 throw new IllegalStateException(dir + " holds runs without a " + FILE + " (made before setups were"
                         + " recorded); move it away or use another --out");
             }
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(FILE + ".tmp");
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, dir.resolve(FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            RunResult.writeJsonAtomically(dir.resolve(FILE), this);
             return;
         }
         if (!stored.get().equals(this)) {

@@ -55,17 +55,21 @@ public record RunResult(String mode, long seed, int steps, double trainSeconds,
         return outDir.resolve("runs").resolve(mode + "-s" + seed + ".json");
     }
 
-    /** This result as the JSON stored in run files. */
-    String toJson() throws IOException {
-        return JSON.writeValueAsString(this);
-    }
-
     /** Writes this result atomically (temporary file, then rename), so a killed experiment never leaves half a file. */
     public void write(Path outDir) throws IOException {
-        Path f = file(outDir, mode, seed);
-        Files.createDirectories(f.getParent());
+        writeTo(file(outDir, mode, seed));
+    }
+
+    /** Writes this result atomically to {@code f} (the cold-start row is stored outside {@code runs/}). */
+    void writeTo(Path f) throws IOException {
+        writeJsonAtomically(f, this);
+    }
+
+    /** Any value as indented JSON, via a temporary file renamed over {@code f}; the experiment's one way to write. */
+    static void writeJsonAtomically(Path f, Object value) throws IOException {
+        Files.createDirectories(f.toAbsolutePath().getParent());
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), this);
+        JSON.writeValue(tmp.toFile(), value);
         Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
