@@ -75,7 +75,8 @@ public record EvalReport(Map<String, Object> settings, int k, List<String> notes
     /**
      * The report as JSON: {@code settings, k, notes, overall, by_family_level[], by_family[], by_bucket[]} (buckets
      * only when k > 1) and {@code problems[]} with {@code id, family, level, answer, prompt, correct, pass_rate,
-     * bucket, samples[{text, tokens, correct, method}]}. Accuracy is correct / samples; lengths are in tokens.
+     * bucket, samples[{text, tokens, correct, method}]}; with k &gt; 1 also {@code within_level} ({@link WithinLevel}:
+     * {@code cells[{cell, easy, medium, hard, gap_tokens}], cells_hard_longer, mean_gap_tokens}). Accuracy is correct / samples; lengths are in tokens.
      */
     public ObjectNode toJson(ObjectMapper om) {
         ObjectNode root = om.createObjectNode();
@@ -97,6 +98,20 @@ public record EvalReport(Map<String, Object> settings, int k, List<String> notes
         if (k > 1) {
             ArrayNode bk = root.putArray("by_bucket");
             byBucket().forEach((b, a) -> aggregateJson(bk.addObject().put("bucket", b.label()), a));
+            WithinLevel w = WithinLevel.of(this);
+            ObjectNode wl = root.putObject("within_level");
+            ArrayNode gaps = wl.putArray("cells");
+            for (WithinLevel.Gap g : w.gaps()) {
+                ObjectNode o = gaps.addObject().put("cell", g.cell());
+                w.cells().get(g.cell()).forEach((b, a) -> aggregateJson(o.putObject(b.label()), a));
+                o.put("gap_tokens", g.tokens());
+            }
+            wl.put("cells_hard_longer", w.cellsHardLonger());
+            if (!w.gaps().isEmpty()) {
+                wl.put("mean_gap_tokens", w.meanGap());
+            } else {
+                wl.putNull("mean_gap_tokens");
+            }
         }
         ArrayNode ps = root.putArray("problems");
         for (ProblemResult p : problems) {
@@ -123,7 +138,10 @@ public record EvalReport(Map<String, Object> settings, int k, List<String> notes
         return o;
     }
 
-    /** A plain-text table: one row per (family, level), then per family, overall and (k > 1) per bucket. */
+    /**
+     * A plain-text table: one row per (family, level), then per family, overall and (k > 1) per bucket followed by
+     * the {@link WithinLevel} table.
+     */
     public String table() {
         StringBuilder sb = new StringBuilder();
         String fmt = "%-22s %8s %8s %8s %9s %11s%n";
@@ -133,6 +151,7 @@ public record EvalReport(Map<String, Object> settings, int k, List<String> notes
         row(sb, fmt, "overall", overall());
         if (k > 1) {
             byBucket().forEach((b, a) -> row(sb, fmt, "bucket " + b.label(), a));
+            sb.append(WithinLevel.of(this).table());
         }
         for (String note : notes) {
             sb.append("note: ").append(note).append(System.lineSeparator());
