@@ -2,6 +2,7 @@ package dev.ares.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ares.cli.eval.EvalPlot;
 import dev.ares.cli.eval.EvalReport;
 import dev.ares.cli.eval.Evaluator;
 import dev.ares.cli.eval.PolicySampler;
@@ -83,6 +84,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the full report (aggregates and every response) to this file.")
     Path json;
 
+    @Option(names = "--plot", description = "With --k > 1: write a PNG of mean response length against measured pass "
+            + "rate, one line per level.")
+    Path plot;
+
     @Override
     public Integer call() throws IOException {
         Split which = parseSplit();
@@ -159,6 +164,10 @@ public final class EvalCommand implements Callable<Integer> {
             writeJson(report);
             out.println("report written to " + json);
         }
+        if (plot != null) {
+            EvalPlot.write(report, plot, 900, 560);
+            out.println("chart written to " + plot);
+        }
         out.flush();
         return 0;
     }
@@ -201,6 +210,10 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (!(temperature >= 0) || !Double.isFinite(temperature)) {
             throw new ParameterException(spec.commandLine(), "--temperature must be finite and >= 0, got " + temperature);
+        }
+        if (plot != null && k < 2) {
+            throw new ParameterException(spec.commandLine(), "--plot draws length against the measured pass rate and "
+                    + "needs --k > 1 (got " + k + ")");
         }
         if (k > 1 && temperature == 0) {
             throw new ParameterException(spec.commandLine(), "--k " + k + " with --temperature 0 (greedy) would give "

@@ -125,8 +125,10 @@ class EvalCommandTest {
     @Test
     void sampledRunReportsPassRateBuckets() throws Exception {
         Path json = tmp.resolve("k.json");
+        Path png = tmp.resolve("charts/length.png");
         Run r = run("--model", model(), "--families", "compare,bar_chart", "--levels", "1", "--n", "2", "--k", "3",
-                "--temperature", "1.0", "--max-new-tokens", "8", "--split", "train", "--json", json.toString());
+                "--temperature", "1.0", "--max-new-tokens", "8", "--split", "train", "--json", json.toString(),
+                "--plot", png.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         checkConsistent(j, 3, 8);
@@ -139,6 +141,10 @@ class EvalCommandTest {
         assertTrue(j.get("notes").get(0).asText().contains("bar_chart"), j.get("notes").toString());
         assertTrue(r.out().contains("bucket hard") && r.out().contains("note: image families [bar_chart] skipped"),
                 r.out());
+        assertTrue(r.out().contains("within level"), r.out());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        assertEquals(560, img.getHeight());
     }
 
     @Test
@@ -147,6 +153,7 @@ class EvalCommandTest {
         String[][] cases = {
             {"--model", m, "--split", "dev"}, {"--split must be heldout or train"},
             {"--model", m, "--k", "3"}, {"--temperature > 0"},
+            {"--model", m, "--plot", "x.png"}, {"needs --k > 1"},
             {"--model", m, "--n", "0"}, {"--n must be >= 1"},
             {"--model", m, "--levels", "1,7"}, {"7 is not in 1..5"},
             {"--model", m, "--families", "addition,nope"}, {"unknown task family 'nope'"},
