@@ -79,15 +79,9 @@ public final class AdditionFamily implements TaskFamily {
         if (level == 1) {
             long a = ops.get(0);
             long b = ops.get(1);
-            long big = Math.max(a, b);
-            long small = Math.min(a, b);
-            d.plan("Add " + a + " and " + b + " by counting on.");
-            d.detail("Start from the larger number, " + big + ".");
-            List<String> counts = new ArrayList<>();
-            for (long k = 1; k <= small; k++) {
-                counts.add(Long.toString(big + k));
-            }
-            d.step("Count on " + small + " from " + big + ": " + String.join(", ", counts) + ".");
+            d.plan("Add " + a + " and " + b + " by moving one at a time from " + b + " to " + a + ".");
+            d.detail("Each move adds 1 to the left number and takes 1 from the right one.");
+            d.step("Move 1 from " + b + " to " + a + " until the right number is used up.");
         } else if (ops.size() == 2) {
             long a = ops.get(0);
             long b = ops.get(1);
@@ -104,10 +98,8 @@ public final class AdditionFamily implements TaskFamily {
                 acc += b;
             }
         }
-        // level 1 writes the larger addend first, as the counting-on strategy of the longer traces does (commutativity:
-        // the terse trace of a + b and of b + a is the same line; docs/curriculum.md)
-        d.result((level == 1 ? Math.max(ops.get(0), ops.get(1)) + " + " + Math.min(ops.get(0), ops.get(1)) : expr)
-                + " = " + sum);
+        // level 1: the moving-one chain in the prompt's order (docs/curriculum.md)
+        d.result(level == 1 ? movingChain(ops.get(0), ops.get(1)) : expr + " = " + sum);
         d.plan("So the sum is " + sum + ".");
         if (ops.size() == 2) {
             d.check("Let me verify: " + sum + " - " + ops.get(1) + " = " + ops.get(0) + ". Correct.");
@@ -125,6 +117,23 @@ public final class AdditionFamily implements TaskFamily {
         String prompt = "What is " + expr + "?";
         Problem p = ProblemKeys.problem(NAME, level, prompt, answer, null, ProblemKeys.prior(BASE_PRIOR[level - 1], extra));
         return new Task(p, d.build());
+    }
+
+    /**
+     * The level-1 result line: {@code "7 + 4 = 8 + 3 = 9 + 2 = 10 + 1 = 11"}. Each link moves one from the right
+     * operand to the left one; the link after {@code x + 1} is the sum {@code x + 1}. Every number after an
+     * {@code =} is thus the successor of the left operand before it and every right operand the predecessor of the one
+     * before it: the same small facts for every pair, so an unseen pair needs no new fact (docs/curriculum.md).
+     *
+     * @param a the left addend, written first
+     * @param b the right addend, 1..9
+     */
+    static String movingChain(long a, long b) {
+        StringBuilder sb = new StringBuilder().append(a).append(" + ").append(b);
+        for (long k = 1; k < b; k++) {
+            sb.append(" = ").append(a + k).append(" + ").append(b - k);
+        }
+        return sb.append(" = ").append(a + b).toString();
     }
 
     /** "900 + 110 + 13": the sum of each place's digits times its place value, highest place first. */
