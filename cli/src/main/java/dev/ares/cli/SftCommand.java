@@ -291,7 +291,7 @@ public final class SftCommand implements Callable<Integer> {
     /**
      * The demo recipe (docs/results/cold-start.md): with {@code --init demo} and no {@code --data}, options the user
      * did not give take the values measured to train the demo model in under 15 minutes on 2 cores: AdaCS rows of
-     * the text curriculum up to 144 tokens, level-1 rows four and level-2 rows six times per pass, 850 steps of 16,
+     * the text curriculum up to 144 tokens, level-1 rows eight and level-2 rows six times per pass, 1,000 steps of 16,
      * peak lr 3e-3 after 30 warm-up steps, weight decay 0.1. {@code --quick} shortens it to 150 steps for demos
      * (about 2 minutes). Only options the user did not give are changed.
      */
@@ -301,7 +301,7 @@ public final class SftCommand implements Callable<Integer> {
         if (!recipe && !quick) {
             return;
         }
-        setIfUnset(parsed, "--steps", () -> steps = quick ? 150 : 850);
+        setIfUnset(parsed, "--steps", () -> steps = quick ? 150 : 1000);
         setIfUnset(parsed, "--batch", () -> batch = 16);
         setIfUnset(parsed, "--warmup", () -> warmup = quick ? 15 : 30);
         setIfUnset(parsed, "--lr", () -> lr = 3e-3);
@@ -310,7 +310,7 @@ public final class SftCommand implements Callable<Integer> {
         setIfUnset(parsed, "--checkpoint-every", () -> checkpointEvery = quick ? 50 : 100);
         setIfUnset(parsed, "--rows", () -> rows = 4000);
         setIfUnset(parsed, "--pool", () -> pool = 16000);
-        setIfUnset(parsed, "--level-repeats", () -> levelRepeats = "4,6,1,1,1");
+        setIfUnset(parsed, "--level-repeats", () -> levelRepeats = "8,6,1,1,1");
     }
 
     private static void setIfUnset(picocli.CommandLine.ParseResult parsed, String option, Runnable set) {
