@@ -2,6 +2,7 @@ package dev.ares.cli;
 
 import dev.ares.cli.data.AdaCsPlot;
 import dev.ares.cli.data.DemoTokenizer;
+import dev.ares.cli.eval.PoolMeasurement;
 import dev.ares.core.data.AdaCs;
 import dev.ares.core.data.AdaCsReport;
 import dev.ares.core.data.ColdStartWriter;
@@ -62,6 +63,19 @@ public final class CurateCommand implements Callable<Integer> {
             + "without it the difficulty prior stands in.")
     Path passRates;
 
+    @Option(names = "--measure-with", description = "Model folder: measure each pool problem's pass rate from --k "
+            + "samples of this model (aepo-spec.md §9) instead of the prior, and write them to <out>/pass-rates.jsonl "
+            + "(reusable with --pass-rates).")
+    Path measureWith;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature of --measure-with "
+            + "(default ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--max-new-tokens", defaultValue = "256", description = "Tokens per sampled response of "
+            + "--measure-with (default ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
     @Option(names = "--anchors", defaultValue = "extremes", description = "extremes (median of the longest trace of "
             + "p=0 problems and of the shortest of p=1 problems; suits graded verbosity variants) or spec (median of all "
             + "responses, aepo-spec.md §9) (default ${DEFAULT-VALUE}; docs/curriculum.md explains).")
@@ -95,9 +109,12 @@ public final class CurateCommand implements Callable<Integer> {
         if (rows < 1 || pool < 1 || k < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n, --pool and --k must be positive");
         }
-        Function<Problem, PassRate> rates = passRates == null ? PassRates.fromPriors(k)
-                : PassRates.measured(PassRates.readJsonl(passRates), 0);
+        checkMeasureOptions();
         List<Task> tasks = curriculum.take(Split.TRAIN, seed, pool);
+        Function<Problem, PassRate> rates = measureWith != null
+                ? PassRates.measured(PoolMeasurement.measure(measureWith, tasks, format, k, temperature, maxNewTokens,
+                        seed, out.resolve(PoolMeasurement.FILE), spec.commandLine().getErr()), 0)
+                : passRates == null ? PassRates.fromPriors(k) : PassRates.measured(PassRates.readJsonl(passRates), 0);
         DemoTokenizer tokenizer = null;
         try {
             ToIntFunction<String> len;
@@ -120,7 +137,9 @@ public final class CurateCommand implements Callable<Integer> {
             ColdStartWriter.write(ada, out.resolve("adacs.jsonl"), format);
             ColdStartWriter.write(van, out.resolve("cs-vanilla.jsonl"), format);
             String report = "# AdaCS curation\n\nPool: " + items.size() + " distinct training problems (" + modality
-                    + "), pass rates from " + (passRates == null ? "difficulty priors over k = " + k : passRates)
+                    + "), pass rates from " + (measureWith != null ? k + " samples per problem of " + measureWith
+                            + " (" + out.resolve(PoolMeasurement.FILE) + ")"
+                            : passRates == null ? "difficulty priors over k = " + k : passRates)
                     + ", anchors " + anchors + ", lengths in " + unit + ".\n\n"
                     + AdaCsReport.markdown(ada, van, anchorsBySource, unit);
             Files.writeString(out.resolve("adacs-report.md"), report);
@@ -133,6 +152,33 @@ public final class CurateCommand implements Callable<Integer> {
             if (tokenizer != null) {
                 tokenizer.close();
             }
+        }
+    }
+
+    private void checkMeasureOptions() throws java.io.IOException {
+        if (measureWith == null) {
+            return;
+        }
+        if (passRates != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--measure-with and --pass-rates both give "
+                    + "pass rates; use one");
+        }
+        if (!Files.isRegularFile(measureWith.resolve("config.json"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--measure-with " + measureWith
+                    + ": no config.json (a Hugging Face model folder is expected)");
+        }
+        if (!(temperature > 0) || !Double.isFinite(temperature)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--temperature must be finite and > 0 to "
+                    + "measure a pass rate from samples, got " + temperature);
+        }
+        if (maxNewTokens < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-new-tokens must be >= 1, got "
+                    + maxNewTokens);
+        }
+        if (!"text".equalsIgnoreCase(modality) && !EvalCommand.isVisionLanguage(measureWith)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--measure-with " + measureWith
+                    + " is a text-only model and the pool of --modality " + modality + " holds image problems; use "
+                    + "--modality text or a Qwen2.5-VL model");
         }
     }
 }

@@ -102,7 +102,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new ParameterException(spec.commandLine(), "--model " + model + ": no such folder");
         }
-        boolean vision = isVisionLanguage();
+        boolean vision = isVisionLanguage(model);
         List<String> requested = new ArrayList<>(families != null ? families
                 : TaskFamilies.of(Modality.TEXT).stream().map(TaskFamily::name).toList());
         if (families == null && vision) {
@@ -222,7 +222,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** True for a Qwen2.5-VL folder ({@code model_type: qwen2_5_vl}), whose images go through the vision tower. */
-    private boolean isVisionLanguage() throws IOException {
+    static boolean isVisionLanguage(Path model) throws IOException {
         Path config = model.resolve("config.json");
         if (!Files.isRegularFile(config)) {
             return false;

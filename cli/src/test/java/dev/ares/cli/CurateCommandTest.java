@@ -64,8 +64,70 @@ class CurateCommandTest {
     @Test
     void badOptionValuesAreUsageErrors() {
         CommandLine cli = new CommandLine(new CurateCommand());
-        cli.setErr(new PrintWriter(new StringWriter()));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("--out", dir.toString(), "--modality", "audio"));
         assertEquals(2, cli.execute("--out", dir.toString(), "--anchors", "middle"));
+        String m = shippedModel().toString();
+        String[][] cases = {
+            {"--measure-with", m, "--pass-rates", "x.jsonl", "--modality", "text"}, {"use one"},
+            {"--measure-with", dir.resolve("none").toString(), "--modality", "text"}, {"no config.json"},
+            {"--measure-with", m, "--modality", "text", "--temperature", "0"}, {"--temperature must be finite and > 0"},
+            {"--measure-with", m, "--modality", "text", "--max-new-tokens", "0"}, {"--max-new-tokens must be >= 1"},
+            {"--measure-with", m}, {"text-only model and the pool of --modality all holds image problems"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            List<String> args = new java.util.ArrayList<>(List.of("--out", dir.toString()));
+            args.addAll(List.of(cases[i]));
+            int before = err.getBuffer().length();
+            assertEquals(2, cli.execute(args.toArray(String[]::new)), String.join(" ", cases[i]));
+            String said = err.toString().substring(before);
+            assertTrue(said.contains(cases[i + 1][0]), String.join(" ", cases[i]) + " -> " + said);
+        }
+    }
+
+    /** The shipped demo cold start: a trained model, so measured pass rates are not all zero. */
+    private static Path shippedModel() {
+        return Path.of(System.getProperty("ares.repo.root", ".")).resolve("demo/cold-start/default-s0");
+    }
+
+    @Test
+    void measuresThePoolWithAModelAndCuratesFromThoseRates() throws Exception {
+        Path measured = dir.resolve("measured");
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new CurateCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        String[] common = {"--n", "24", "--pool", "40", "--seed", "5", "--modality", "text", "--k", "3"};
+        List<String> args = new java.util.ArrayList<>(List.of("--out", measured.toString(), "--measure-with",
+                shippedModel().toString(), "--max-new-tokens", "48"));
+        args.addAll(List.of(common));
+        assertEquals(0, cli.execute(args.toArray(String[]::new)), out.toString());
+
+        ObjectMapper json = new ObjectMapper();
+        java.util.Map<String, int[]> rates = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(measured.resolve("pass-rates.jsonl"))) {
+            JsonNode r = json.readTree(line);
+            assertEquals(3, r.get("samples").asInt(), line);
+            rates.put(r.get("id").asText(), new int[]{r.get("correct").asInt(), r.get("samples").asInt()});
+        }
+        assertTrue(rates.size() >= 24, "one line per distinct pool problem: " + rates.size());
+        assertTrue(rates.values().stream().anyMatch(c -> c[0] > 0), "the trained model answers some problems");
+        for (String line : Files.readAllLines(measured.resolve("adacs.jsonl"))) {
+            JsonNode row = json.readTree(line);
+            int[] c = rates.get(row.get("id").asText());
+            assertEquals("sampled", row.get("pass_rate_origin").asText());
+            assertEquals(c[0], row.get("pass_rate_correct").asInt(), line);
+            assertEquals((double) c[0] / c[1], row.get("pass_rate").asDouble(), 1e-12, line);
+        }
+        assertTrue(Files.readString(measured.resolve("adacs-report.md")).contains("3 samples per problem of"));
+
+        // the written file reproduces the same curation through --pass-rates
+        Path reused = dir.resolve("reused");
+        List<String> again = new java.util.ArrayList<>(List.of("--out", reused.toString(), "--pass-rates",
+                measured.resolve("pass-rates.jsonl").toString()));
+        again.addAll(List.of(common));
+        assertEquals(0, cli.execute(again.toArray(String[]::new)));
+        assertEquals(Files.readString(measured.resolve("adacs.jsonl")), Files.readString(reused.resolve("adacs.jsonl")));
     }
 }
